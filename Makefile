@@ -1,0 +1,59 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test test-sqlite test-postgres lint format deps test-deps check-migrations bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements-test.txt requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+deps: $(VENV)/.deps
+
+## make run: install, migrate the SQLite default, seed the demo once, serve on :$(PORT)
+run: deps
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Hài Lòng QR: http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	PORT=$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+
+test-deps: $(VENV)/.test-deps
+	./scripts/install-test-deps.sh
+
+## make test: the whole suite on SQLite, then on a throwaway PostgreSQL
+test: test-deps
+	$(BIN)/ruff check survey tests bench
+	$(MAKE) check-migrations
+	$(BIN)/pytest --db sqlite
+	$(BIN)/pytest --db postgres
+
+test-sqlite: test-deps
+	$(BIN)/pytest --db sqlite -m "not browser"
+
+test-postgres: test-deps
+	$(BIN)/pytest --db postgres -m "not browser"
+
+check-migrations: $(VENV)/.deps
+	DATABASE_URL=sqlite:///$$(mktemp -d)/check.sqlite3 sh -c '$(FLASK) db upgrade >/dev/null 2>&1 && $(FLASK) db check'
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check survey tests bench
+	$(BIN)/ruff format --check survey tests bench
+
+format: $(VENV)/.test-deps
+	$(BIN)/ruff format survey tests bench
+	$(BIN)/ruff check --fix survey tests bench
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3*

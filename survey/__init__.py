@@ -1,0 +1,90 @@
+"""Hài Lòng QR: citizen-satisfaction surveys for Vietnamese public agencies."""
+
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from survey.config import check_production_safety, load_config
+
+__version__ = "0.1.0"
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+        instance_path=os.path.join(PROJECT_ROOT, "instance"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    app.config.update(overrides or {})
+    check_production_safety(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    from survey import errors, i18n
+
+    errors.register(app)
+    i18n.register(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from survey import models  # noqa: F401  (every table known to Alembic)
+    from survey.auth.loader import register_user_loader
+    from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from survey.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    register_user_loader(login_manager)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from survey.admin import bp as admin_bp
+    from survey.auth import bp as auth_bp
+    from survey.dashboards import bp as dashboards_bp
+    from survey.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboards_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from survey.cli import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL, a long busy timeout and foreign keys for every SQLite connection.
+
+    perf-baselines.md: without busy_timeout >= 5 s concurrent submits fail
+    with "database is locked"; WAL lets readers run beside the writer.
+    """
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    from flask import current_app, has_app_context
+
+    busy_ms, sync = 5000, "NORMAL"
+    if has_app_context():
+        busy_ms = current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
+        sync = current_app.config["SQLITE_SYNCHRONOUS"]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+    cursor.execute(f"PRAGMA synchronous={sync if sync in ('NORMAL', 'FULL') else 'NORMAL'}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,60 @@
+import sys
+
+import click
+from flask import current_app
+
+from survey.demo import people
+from survey.demo.seed import already_seeded, seed
+from survey.extensions import db
+from survey.importer import ImportFileError, ImportReport, import_agencies, import_procedures
+
+
+@click.command("seed-demo")
+@click.option("--days", default=365, show_default=True, help="Days of synthetic responses.")
+def seed_demo(days: int) -> None:
+    """Load the demo province (Lạng Sơn) once; running it again changes nothing."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("seed-demo is refused when HAILONG_ENV=production.")
+    if already_seeded():
+        seed(days)
+        click.echo("Dữ liệu mẫu đã có sẵn; không tạo thêm.")
+    else:
+        with click.progressbar(length=days, label="Tạo phiếu mẫu", file=sys.stderr) as bar:
+            created = seed(days, progress=bar.update)
+        click.echo(f"Đã tạo tỉnh mẫu với {created} phiếu khảo sát mẫu.")
+    click.echo("Tài khoản dùng thử (chỉ cho bản demo):")
+    for line in people.describe_demo_users():
+        click.echo("  " + line)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import agencies or procedures from CSV (all rows or nothing)."""
+
+
+def _run_import(importer, file) -> None:
+    try:
+        report: ImportReport = importer(file.read())
+    except ImportFileError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    if not report.ok:
+        db.session.rollback()
+        for line, reason in report.errors:
+            click.echo(f"Dòng {line}: {reason}", err=True)
+        raise click.ClickException(f"{len(report.errors)} dòng lỗi; không nhập dòng nào.")
+    click.echo(f"Đã nhập: {report.created} mới, {report.updated} cập nhật.")
+
+
+@import_group.command("agencies")
+@click.argument("file", type=click.File("rb"))
+def import_agencies_command(file) -> None:
+    """CSV columns: code,name,kind,parent_code."""
+    _run_import(import_agencies, file)
+
+
+@import_group.command("procedures")
+@click.argument("file", type=click.File("rb"))
+def import_procedures_command(file) -> None:
+    """CSV columns: code,name,field,agency_code."""
+    _run_import(import_procedures, file)

@@ -1,0 +1,1 @@
+"""The demo province: real units and procedures, synthetic responses."""

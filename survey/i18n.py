@@ -1,0 +1,82 @@
+"""Locale choice and Vietnamese/English formatting of dates and numbers."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request
+from flask_babel import get_locale
+
+LOCALES = ("vi", "en")
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """Vietnamese first: ?lang= switch, then the cookie, then Accept-Language."""
+    chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    return request.accept_languages.best_match(LOCALES, default="vi") or "vi"
+
+
+def current_locale() -> str:
+    return str(get_locale() or "vi")
+
+
+def to_local(moment: datetime) -> datetime:
+    """Stored times are naive UTC; show them in Vietnam time."""
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def format_decimal(value: float | None, digits: int = 1, locale: str | None = None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    if (locale or current_locale()) == "vi":
+        text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return text
+
+
+def format_percent(value: float | None, digits: int = 1, locale: str | None = None) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value * 100, digits, locale) + " %"
+
+
+def format_int(value: int | None, locale: str | None = None) -> str:
+    return format_decimal(value, 0, locale) if value is not None else "—"
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_decimal, "decimal")
+    app.add_template_filter(format_percent, "percent")
+    app.add_template_filter(format_int, "int")
+
+    @app.after_request
+    def remember_language(response):
+        chosen = request.args.get("lang")
+        if chosen in LOCALES:
+            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
+        return response
+
+    @app.context_processor
+    def locale_context():
+        return {"current_locale": current_locale()}

@@ -1,0 +1,23 @@
+"""All models, imported here so Alembic and the app see every table."""
+
+from survey.models.agency import Agency, AgencyClosure
+from survey.models.procedure import AgencyProcedure, Procedure
+from survey.models.questionnaire import Criterion, Question, QuestionnaireVersion
+from survey.models.response import Answer, Response, ResponseExclusion
+from survey.models.survey_point import SurveyPoint
+from survey.models.user import User
+
+__all__ = [
+    "Agency",
+    "AgencyClosure",
+    "AgencyProcedure",
+    "Answer",
+    "Criterion",
+    "Procedure",
+    "Question",
+    "QuestionnaireVersion",
+    "Response",
+    "ResponseExclusion",
+    "SurveyPoint",
+    "User",
+]

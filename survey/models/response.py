@@ -1,0 +1,79 @@
+"""Responses: append-only. Nothing in the product updates or deletes one.
+
+A later exclusion (suspicious burst, test answer) is a record of its own in
+`response_exclusions`; the latest record for a response decides its state.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+from survey.models.types import BigId, utcnow
+
+CHANNEL_QR = "qr"
+CHANNEL_KIOSK = "kiosk"
+CHANNEL_DOSSIER = "dossier"
+CHANNEL_INDEPENDENT = "independent"
+
+
+class Response(db.Model):
+    __tablename__ = "responses"
+    __table_args__ = (Index("ix_responses_agency_submitted", "agency_id", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # One nonce per rendered form: a double tap or retry stores one response.
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    survey_point_id: Mapped[int] = mapped_column(ForeignKey("survey_points.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"))
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(20), default=CHANNEL_QR)
+    # The required overall rating (Q9), kept on the row for fast aggregation.
+    overall: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    # Daily-rotating keyed hashes, never a raw IP address.
+    device_key: Mapped[str | None] = mapped_column(String(64))
+    network_key: Mapped[str | None] = mapped_column(String(64))
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    answers: Mapped[list["Answer"]] = relationship(back_populates="response")
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    # Option code (1-5 on the L5 scale); NULL when the answer is "not applicable".
+    value: Mapped[int | None] = mapped_column(SmallInteger)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class ResponseExclusion(db.Model):
+    """An exclusion or re-inclusion decision: who, when, why. Never a deletion."""
+
+    __tablename__ = "response_exclusions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True)
+    action: Mapped[str] = mapped_column(String(10))  # "exclude" | "include"
+    reason: Mapped[str] = mapped_column(String(60))  # e.g. "burst", "test", "manual"
+    note: Mapped[str | None] = mapped_column(Text)
+    pending_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

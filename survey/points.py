@@ -1,0 +1,70 @@
+"""Survey points: creation (codes never reused) and the public list."""
+
+from collections.abc import Iterator
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from survey.codes import new_code, normalise
+from survey.extensions import db
+from survey.models import Agency, Procedure, SurveyPoint
+
+
+def public_url(code: str) -> str:
+    """The URL printed in the QR code: always PUBLIC_BASE_URL, never the request host."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/s/{code}"
+
+
+def create_point(
+    agency: Agency, procedure: Procedure | None = None, counter: str | None = None
+) -> SurveyPoint:
+    code = new_code()
+    while db.session.scalar(select(SurveyPoint.id).where(SurveyPoint.code == code)):
+        code = new_code()
+    point = SurveyPoint(code=code, agency=agency, procedure=procedure, counter=counter or None)
+    db.session.add(point)
+    db.session.flush()
+    return point
+
+
+def find_point(code: str) -> SurveyPoint | None:
+    stmt = (
+        select(SurveyPoint)
+        .options(joinedload(SurveyPoint.agency), joinedload(SurveyPoint.procedure))
+        .where(SurveyPoint.code == normalise(code))
+    )
+    return db.session.scalar(stmt)
+
+
+EXPORT_COLUMNS = [
+    "code",
+    "url",
+    "agency_code",
+    "agency_name",
+    "procedure_code",
+    "procedure_name",
+    "counter",
+    "status",
+]
+
+
+def export_rows(agency_ids: list[int] | None = None) -> Iterator[dict]:
+    stmt = (
+        select(SurveyPoint)
+        .options(joinedload(SurveyPoint.agency), joinedload(SurveyPoint.procedure))
+        .order_by(SurveyPoint.id)
+    )
+    if agency_ids is not None:
+        stmt = stmt.where(SurveyPoint.agency_id.in_(agency_ids))
+    for point in db.session.scalars(stmt):
+        yield {
+            "code": point.code,
+            "url": public_url(point.code),
+            "agency_code": point.agency.code,
+            "agency_name": point.agency.name,
+            "procedure_code": point.procedure.code if point.procedure else "",
+            "procedure_name": point.procedure.name if point.procedure else "",
+            "counter": point.counter or "",
+            "status": point.status,
+        }

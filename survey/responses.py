@@ -1,0 +1,75 @@
+"""Storing a citizen's response: exactly once, append-only."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from survey.extensions import db
+from survey.models import Answer, Procedure, QuestionnaireVersion, Response, SurveyPoint
+from survey.models.response import CHANNEL_QR
+from survey.questionnaire_v1 import OVERALL_KEY
+
+
+@dataclass
+class Submission:
+    """What the citizen sent, already validated by the form."""
+
+    nonce: str
+    # question key -> option value (None = "not applicable")
+    answers: dict[str, int | None]
+    comment: str | None = None
+    procedure: Procedure | None = None
+    channel: str = CHANNEL_QR
+    locale: str = "vi"
+    device_key: str | None = None
+    network_key: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def record(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -> tuple[Response, bool]:
+    """Insert the response and its answers in one transaction.
+
+    Returns (response, created). A repeated nonce (double tap, retry, back
+    and resubmit) returns the response already stored instead of a second one.
+    """
+    existing = find_by_nonce(sub.nonce)
+    if existing is not None:
+        return existing, False
+    response = _build(point, version, sub)
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = find_by_nonce(sub.nonce)
+        if existing is None:
+            raise
+        return existing, False
+    return response, True
+
+
+def _build(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -> Response:
+    procedure = point.procedure or sub.procedure
+    response = Response(
+        nonce=sub.nonce,
+        survey_point_id=point.id,
+        agency_id=point.agency_id,
+        procedure_id=procedure.id if procedure else None,
+        questionnaire_id=version.id,
+        channel=sub.channel,
+        overall=sub.answers.get(OVERALL_KEY),
+        comment=(sub.comment or "").strip() or None,
+        locale=sub.locale,
+        device_key=sub.device_key,
+        network_key=sub.network_key,
+    )
+    by_key = {q.key: q for q in version.questions}
+    for key, value in sub.answers.items():
+        question = by_key[key]
+        response.answers.append(Answer(question_id=question.id, value=value, not_applicable=value is None))
+    return response
+
+
+def find_by_nonce(nonce: str) -> Response | None:
+    return db.session.scalar(select(Response).where(Response.nonce == nonce))

@@ -1,0 +1,71 @@
+"""Small builders with Vietnamese names for tests."""
+
+from types import SimpleNamespace
+
+from survey.agencies import create_agency
+from survey.extensions import db
+from survey.models import AgencyProcedure, Procedure, User
+from survey.points import create_point
+from survey.questionnaires import ensure_default
+from survey.responses import Submission, record
+
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+def procedure(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch") -> Procedure:
+    item = Procedure(code=code, name=name, field=field)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def user(email, role, agency=None, password=PASSWORD) -> User:
+    account = User(email=email, role=role, agency=agency)
+    account.set_password(password)
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def province() -> SimpleNamespace:
+    version = ensure_default()
+    root = create_agency("T01", "Ủy ban nhân dân tỉnh Thử Nghiệm", "provincial_pc")
+    dept = create_agency("T01-STP", "Sở Tư pháp tỉnh Thử Nghiệm", "dept_justice", root)
+    commune_a = create_agency("T01-XA", "Ủy ban nhân dân xã Hòa Bình", "commune_pc", root)
+    commune_b = create_agency("T01-XB", "Ủy ban nhân dân phường Đông Kinh", "commune_pc", root)
+    birth = procedure()
+    marriage = procedure("1.000894", "Thủ tục đăng ký kết hôn")
+    for commune in (commune_a, commune_b):
+        db.session.add_all(
+            [AgencyProcedure(agency_id=commune.id, procedure_id=p.id) for p in (birth, marriage)]
+        )
+    point_a = create_point(commune_a, birth, "Quầy 1")
+    point_a_agency = create_point(commune_a)
+    point_b = create_point(commune_b)
+    db.session.commit()
+    return SimpleNamespace(
+        version=version,
+        root=root,
+        dept=dept,
+        commune_a=commune_a,
+        commune_b=commune_b,
+        birth=birth,
+        marriage=marriage,
+        point_a=point_a,
+        point_a_agency=point_a_agency,
+        point_b=point_b,
+    )
+
+
+_counter = {"n": 0}
+
+
+def answer(point, overall=5, version=None, comment=None, **answers):
+    """Store one response through the real service."""
+    _counter["n"] += 1
+    version = version or ensure_default()
+    values = {"Q9": overall, **answers}
+    response, _ = record(
+        point, version, Submission(nonce=f"test-{_counter['n']}-{id(point)}", answers=values, comment=comment)
+    )
+    return response

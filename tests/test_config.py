@@ -1,0 +1,21 @@
+import pytest
+
+from survey import create_app
+from survey.config import ConfigError
+
+
+def test_production_refuses_default_secret(monkeypatch, tmp_path):
+    monkeypatch.setenv("HAILONG_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_production_starts_with_secret(monkeypatch, tmp_path):
+    monkeypatch.setenv("HAILONG_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-secret-value-0123456789")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("x.db")
