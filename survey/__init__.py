@@ -51,14 +51,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from survey.admin import bp as admin_bp
+    from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
     from survey.dashboards import bp as dashboards_bp
+    from survey.extensions import csrf
     from survey.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # bearer tokens, no cookies
 
 
 def register_commands(app: Flask) -> None:

@@ -4,7 +4,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from survey.cli import data, points, users
+    from survey.cli import data, points, tokens, users
 
-    for command in (data.seed_demo, data.import_group, users.create_user, points.points_group):
+    commands = (data.seed_demo, data.import_group, users.create_user, points.points_group, tokens.token_group)
+    for command in commands:
         app.cli.add_command(command)

@@ -1,6 +1,8 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from survey.models.agency import Agency, AgencyClosure
+from survey.models.api_token import ApiToken
+from survey.models.contact import Contact
 from survey.models.procedure import AgencyProcedure, Procedure
 from survey.models.questionnaire import Criterion, Question, QuestionnaireVersion
 from survey.models.response import Answer, Response, ResponseExclusion
@@ -11,6 +13,8 @@ __all__ = [
     "Agency",
     "AgencyClosure",
     "AgencyProcedure",
+    "ApiToken",
+    "Contact",
     "Answer",
     "Criterion",
     "Procedure",

@@ -1,0 +1,43 @@
+"""The shared summary service against an independent count."""
+
+from survey.extensions import db
+from survey.models import ResponseExclusion
+from survey.summaries import summarise
+from tests import factories
+
+
+def test_counts_exclusions_and_not_applicable(app, province):
+    app.config["MIN_SAMPLE"] = 1
+    point = province.point_a
+    factories.answer(point, overall=5, Q1=5, Q5=None)
+    factories.answer(point, overall=4, Q1=3)
+    factories.answer(point, overall=3, Q1=2)
+    excluded = factories.answer(point, overall=5, Q1=5)
+    db.session.add(ResponseExclusion(response_id=excluded.id, action="exclude", reason="test"))
+    db.session.commit()
+
+    summary = summarise([province.commune_a.id])
+    assert (summary.responses, summary.counted, summary.satisfied) == (4, 3, 2)
+    assert round(summary.rate.value, 4) == round(2 / 3, 4)
+    q1 = next(c for c in summary.criteria if c.code == "access")
+    assert q1.counts == {1: 0, 2: 1, 3: 1, 4: 0, 5: 1}
+    result = next(c for c in summary.criteria if c.code == "result")
+    assert result.not_applicable == 1 and result.n == 0 and result.rate.value is None
+
+
+def test_restored_answer_counts_again(app, province):
+    app.config["MIN_SAMPLE"] = 1
+    response = factories.answer(province.point_a, overall=2)
+    db.session.add(
+        ResponseExclusion(response_id=response.id, action="exclude", reason="burst", pending_review=True)
+    )
+    db.session.commit()
+    assert summarise([province.commune_a.id]).counted == 0
+    db.session.add(ResponseExclusion(response_id=response.id, action="include", reason="reviewed"))
+    db.session.commit()
+    assert summarise([province.commune_a.id]).counted == 1
+
+
+def test_other_subtree_not_counted(app, province):
+    factories.answer(province.point_b, overall=5)
+    assert summarise([province.commune_a.id]).responses == 0
