@@ -17,6 +17,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from survey import create_app
+from survey.extensions import db
 from tests.conftest import TEST_CONFIG
 
 
@@ -39,6 +40,9 @@ def live_server(live_app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    with live_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
