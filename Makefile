@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-sqlite test-postgres lint format deps test-deps check-migrations bench clean
+.PHONY: run test test-sqlite test-postgres lint format deps test-deps check-migrations bench clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,22 @@ $(VENV)/.test-deps: requirements-test.txt requirements.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-deps: $(VENV)/.deps
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+# Compiled catalogues (.mo) are build products, rebuilt whenever a .po changes.
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.deps
+	$(BIN)/pybabel compile --use-fuzzy -d translations -l $* >/dev/null
+
+deps: $(VENV)/.deps $(COMPILED)
+
+## make translations: extract Vietnamese msgids, update every catalogue, compile
+translations: $(VENV)/.deps
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --omit-header --no-wrap -o translations/messages.pot . >/dev/null
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
+	  --no-wrap --ignore-obsolete
+	$(BIN)/pybabel compile -d translations
 
 ## make run: install, migrate the SQLite default, seed the demo once, serve on :$(PORT)
 run: deps
@@ -28,7 +43,7 @@ run: deps
 	@echo "Hài Lòng QR: http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	PORT=$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
-test-deps: $(VENV)/.test-deps
+test-deps: $(VENV)/.test-deps $(COMPILED)
 	./scripts/install-test-deps.sh
 
 ## make test: the whole suite on SQLite, then on a throwaway PostgreSQL

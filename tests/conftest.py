@@ -8,7 +8,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from survey import create_app
+from survey import PROJECT_ROOT, create_app
 from survey.extensions import db
 from tests import factories
 from tests.pgcluster import Cluster
@@ -55,8 +55,29 @@ TEST_CONFIG = {
 }
 
 
+def _compile_catalogues() -> None:
+    """`make` compiles the .mo files; a bare `pytest` after a rebase that
+    brought new .po strings must not test stale English catalogues."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = os.path.join(PROJECT_ROOT, "translations")
+    for locale in os.listdir(root):
+        po = os.path.join(root, locale, "LC_MESSAGES", "messages.po")
+        mo = po[:-2] + "mo"
+        if not os.path.exists(po):
+            continue
+        if os.path.exists(mo) and os.path.getmtime(mo) >= os.path.getmtime(po):
+            continue
+        with open(po, "rb") as source:
+            catalogue = read_po(source, locale=locale)
+        with open(mo, "wb") as target:
+            write_mo(target, catalogue, use_fuzzy=True)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
+    _compile_catalogues()
     application = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
     with application.app_context():
         upgrade(directory=MIGRATIONS)
