@@ -42,6 +42,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "LOW_SAMPLE": _int(env, "LOW_SAMPLE", 100),
         "DEFAULT_TARGET": _float(env, "DEFAULT_TARGET", 0.90),
         "COMMENT_MAX_LENGTH": _int(env, "COMMENT_MAX_LENGTH", 500),
+        "INTEGRITY_SETTLE_SECONDS": _int(env, "INTEGRITY_SETTLE_SECONDS", 60),
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
         "SQLITE_SYNCHRONOUS": env.get("SQLITE_SYNCHRONOUS", "NORMAL"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),

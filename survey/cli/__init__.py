@@ -4,8 +4,16 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from survey.cli import data, points, tokens, users
+    from survey.cli import data, integrity, points, tokens, users
 
-    commands = (data.seed_demo, data.import_group, users.create_user, points.points_group, tokens.token_group)
+    commands = (
+        data.seed_demo,
+        data.import_group,
+        users.create_user,
+        points.points_group,
+        tokens.token_group,
+        integrity.seal_command,
+        integrity.verify_integrity_command,
+    )
     for command in commands:
         app.cli.add_command(command)

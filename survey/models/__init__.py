@@ -3,6 +3,7 @@
 from survey.models.agency import Agency, AgencyClosure
 from survey.models.api_token import ApiToken
 from survey.models.contact import Contact
+from survey.models.integrity import IntegritySeal, SealedLeaf
 from survey.models.procedure import AgencyProcedure, Procedure
 from survey.models.questionnaire import Criterion, Question, QuestionnaireVersion
 from survey.models.response import Answer, Response, ResponseExclusion
@@ -17,11 +18,13 @@ __all__ = [
     "Contact",
     "Answer",
     "Criterion",
+    "IntegritySeal",
     "Procedure",
     "Question",
     "QuestionnaireVersion",
     "Response",
     "ResponseExclusion",
+    "SealedLeaf",
     "SurveyPoint",
     "User",
 ]

@@ -1,0 +1,1 @@
+"""Tamper evidence for responses and exclusions (docs/integrity.md)."""

@@ -1,0 +1,74 @@
+"""Canonical, versioned encoding of one record as a Merkle leaf.
+
+The encoding is a contract with auditors: docs/integrity.md spells it out
+so that a few lines of standard-library Python reproduce every hash.
+JSON, keys sorted, no whitespace, UTF-8 (not ASCII-escaped), text NFC-
+normalised, times as "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC), no floats.
+"""
+
+import hashlib
+import json
+import unicodedata
+from datetime import datetime
+
+from survey.models import Answer, Response, ResponseExclusion
+
+KIND_RESPONSE = "response"
+KIND_EXCLUSION = "exclusion"
+# Bump when a field is added; stored per leaf so old leaves keep verifying.
+LEAF_VERSION = 1
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else unicodedata.normalize("NFC", value)
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def response_fields(response: Response, answers: list[Answer]) -> dict:
+    """What a citizen sent and where; answers sorted by question id."""
+    rows = sorted((a.question_id, a.value, bool(a.not_applicable)) for a in answers)
+    return {
+        "kind": KIND_RESPONSE,
+        "v": LEAF_VERSION,
+        "id": response.id,
+        "nonce": response.nonce,
+        "survey_point_id": response.survey_point_id,
+        "agency_id": response.agency_id,
+        "procedure_id": response.procedure_id,
+        "questionnaire_id": response.questionnaire_id,
+        "submitted_at": _time(response.submitted_at),
+        "channel": response.channel,
+        "overall": response.overall,
+        "comment": _text(response.comment),
+        "locale": response.locale,
+        "is_demo": bool(response.is_demo),
+        "answers": [[qid, value, na] for qid, value, na in rows],
+    }
+
+
+def exclusion_fields(exclusion: ResponseExclusion) -> dict:
+    """Who decided what, when and why; the review workflow flag is left out
+    because it legitimately changes after the decision."""
+    return {
+        "kind": KIND_EXCLUSION,
+        "v": LEAF_VERSION,
+        "id": exclusion.id,
+        "response_id": exclusion.response_id,
+        "action": exclusion.action,
+        "reason": _text(exclusion.reason),
+        "note": _text(exclusion.note),
+        "created_by_id": exclusion.created_by_id,
+        "created_at": _time(exclusion.created_at),
+    }
+
+
+def encode(fields: dict) -> bytes:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def leaf_hash(data: bytes) -> str:
+    """RFC 6962 leaf hash: SHA-256 of 0x00 followed by the encoded record."""
+    return hashlib.sha256(b"\x00" + data).hexdigest()
