@@ -6,14 +6,27 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from survey import qr
 from survey.codes import new_code, normalise
 from survey.extensions import db
 from survey.models import Agency, Procedure, SurveyPoint
 
 
 def public_url(code: str) -> str:
-    """The URL printed in the QR code: always PUBLIC_BASE_URL, never the request host."""
+    """The survey's URL as people read it: always PUBLIC_BASE_URL, never the request host."""
     return f"{current_app.config['PUBLIC_BASE_URL']}/s/{code}"
+
+
+def qr_url(code: str) -> str:
+    """What the QR code encodes: public_url upper-cased (HTTPS://HOST/S/CODE) when
+    QR_UPPERCASE_URL is on, so the symbol stays in alphanumeric mode and small."""
+    config = current_app.config
+    return qr.compact_url(config["PUBLIC_BASE_URL"], f"s/{code}", config["QR_UPPERCASE_URL"])
+
+
+def short_url(code: str) -> str:
+    """The address printed under a poster's QR for people who type it."""
+    return public_url(code).split("://", 1)[-1]
 
 
 def create_point(

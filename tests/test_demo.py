@@ -36,7 +36,7 @@ def test_demo_point_scans_answers_and_counts(runner, client):
     exported = runner.invoke(args=["survey-points", "export", "--agency", "LS-X06040"]).output
     point = next(r for r in csv.DictReader(io.StringIO(exported)) if r["procedure_code"])
     png = client.get(f"/qr/{point['code']}.png").data
-    assert decode_qr(png) == [point["url"]]
+    assert decode_qr(png) == [point["url"].upper()]  # QR_UPPERCASE_URL: alphanumeric mode
     client.post("/login", data={"email": "lanhdao.xa@demo.hailong.vn", "password": "demo-head-2026"})
     before = _responses_shown(client)
     form = client.get(f"/s/{point['code']}").text

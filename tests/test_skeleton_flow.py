@@ -21,12 +21,12 @@ def test_qr_png_decodes_to_public_base_url(client, province):
     assert response.status_code == 200
     assert response.mimetype == "image/png"
     Image.open(io.BytesIO(response.data)).verify()
-    assert decode_qr(response.data) == [f"https://hailong.example.vn/s/{province.point_a.code}"]
+    assert decode_qr(response.data) == [f"HTTPS://HAILONG.EXAMPLE.VN/S/{province.point_a.code}"]
 
 
 def test_qr_ignores_request_host(client, province):
     response = client.get(f"/qr/{province.point_a.code}.png", base_url="http://evil.example")
-    assert decode_qr(response.data) == [f"https://hailong.example.vn/s/{province.point_a.code}"]
+    assert decode_qr(response.data) == [f"HTTPS://HAILONG.EXAMPLE.VN/S/{province.point_a.code}"]
 
 
 def test_survey_page_shows_agency_and_procedure(client, province):

@@ -1,5 +1,7 @@
 """Minimal lists of agencies, procedures and survey points, scoped to the user."""
 
+from datetime import timedelta
+
 from flask import render_template, request
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -11,6 +13,9 @@ from survey.auth.scope import scope_agency_ids
 from survey.models import Agency, AgencyProcedure, Procedure, SurveyPoint
 from survey.pagination import paginate
 from survey.points import public_url
+from survey.scans import conversion_by_point, today_in_vietnam
+
+CONVERSION_DAYS = 30
 
 
 def _search() -> str:
@@ -55,4 +60,15 @@ def survey_points():
         stmt = stmt.where(SurveyPoint.agency_id.in_(ids))
     if q := _search():
         stmt = stmt.join(Agency).where(or_(Agency.name.ilike(f"%{q}%"), SurveyPoint.code == q.upper()))
-    return render_template("admin/survey_points.html", page=paginate(stmt), q=q, public_url=public_url)
+    page = paginate(stmt)
+    last = today_in_vietnam()
+    first = last - timedelta(days=CONVERSION_DAYS - 1)
+    conversions = conversion_by_point([p.id for p in page.items], first, last)
+    return render_template(
+        "admin/survey_points.html",
+        page=page,
+        q=q,
+        public_url=public_url,
+        conversions=conversions,
+        days=CONVERSION_DAYS,
+    )

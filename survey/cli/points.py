@@ -7,7 +7,8 @@ from sqlalchemy import select
 from survey.agencies import get_by_code
 from survey.extensions import db
 from survey.models import Procedure
-from survey.points import EXPORT_COLUMNS, create_point, export_rows, public_url
+from survey.points import EXPORT_COLUMNS, create_point, export_rows, find_point, public_url
+from survey.retirement import RetirementError, retire_point
 
 
 @click.group("survey-points")
@@ -50,3 +51,27 @@ def export(agency_code: str | None) -> None:
     writer.writeheader()
     for row in export_rows(ids):
         writer.writerow(row)
+
+
+@points_group.command("retire")
+@click.argument("code")
+@click.option("--replacement", "replacement_code", help="Code of the point that takes over.")
+def retire(code: str, replacement_code: str | None) -> None:
+    """Retire a point (damaged or moved poster); its code keeps working and
+    its page sends citizens to the replacement."""
+    point = find_point(code)
+    if point is None:
+        raise click.ClickException(f"Không tìm thấy điểm khảo sát {code}.")
+    replacement = None
+    if replacement_code:
+        replacement = find_point(replacement_code)
+        if replacement is None:
+            raise click.ClickException(f"Không tìm thấy điểm thay thế {replacement_code}.")
+    try:
+        retire_point(point, replacement)
+    except RetirementError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    target = f" → {replacement.code}\t{public_url(replacement.code)}" if replacement else ""
+    click.echo(f"Đã ngừng sử dụng {point.code}{target}")

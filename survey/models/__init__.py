@@ -4,9 +4,12 @@ from survey.models.agency import Agency, AgencyClosure
 from survey.models.api_token import ApiToken
 from survey.models.contact import Contact
 from survey.models.integrity import IntegritySeal, SealedLeaf
+from survey.models.dossier_link import DossierLink
+from survey.models.poster_job import PosterJob
 from survey.models.procedure import AgencyProcedure, Procedure
 from survey.models.questionnaire import Criterion, Question, QuestionnaireVersion
 from survey.models.response import Answer, Response, ResponseExclusion
+from survey.models.scan import ScanCount
 from survey.models.survey_point import SurveyPoint
 from survey.models.user import User
 
@@ -16,15 +19,18 @@ __all__ = [
     "AgencyProcedure",
     "ApiToken",
     "Contact",
+    "DossierLink",
     "Answer",
     "Criterion",
     "IntegritySeal",
+    "PosterJob",
     "Procedure",
     "Question",
     "QuestionnaireVersion",
     "Response",
     "ResponseExclusion",
     "SealedLeaf",
+    "ScanCount",
     "SurveyPoint",
     "User",
 ]

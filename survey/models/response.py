@@ -47,6 +47,11 @@ class Response(db.Model):
     device_key: Mapped[str | None] = mapped_column(String(64))
     network_key: Mapped[str | None] = mapped_column(String(64))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the answer came through a one-time dossier link: the answer is
+    # tied to a real transaction. Unique, so a dossier is answered once.
+    dossier_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dossier_links.id"), unique=True, index=True
+    )
 
     answers: Mapped[list["Answer"]] = relationship(back_populates="response")
 

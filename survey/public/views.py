@@ -1,20 +1,26 @@
 """Public pages: the citizen's survey, QR images and the health check."""
 
+import logging
+
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 
-from survey import qr
 from survey.auth.access import public
 from survey.extensions import db
 from survey.i18n import current_locale
 from survey.models import AgencyProcedure, Procedure
 from survey.netid import client_network_key
-from survey.points import find_point, public_url
+from survey.points import find_point
 from survey.public import bp
 from survey.public.forms import OTHER_PROCEDURE, build_form_class, new_nonce
 from survey.questionnaires import version_for
 from survey.responses import Submission, record
+from survey.retirement import current_replacement
+from survey.scans import count_scan
+
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -53,12 +59,36 @@ def _load_point_or_page(code: str):
     return point
 
 
+def _count(point) -> None:
+    """A scan is counted when the page is opened; counting never blocks the survey."""
+    try:
+        count_scan(point.id)
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("scan of point %s not counted", point.id, exc_info=True)
+
+
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @public
 def survey(code: str):
     point = _load_point_or_page(code)
+    if request.method == "GET":
+        _count(point)
     if point.is_retired:
-        return render_template("public/retired.html", point=point), 410
+        replacement = current_replacement(point)
+        return render_template("public/retired.html", point=point, replacement=replacement), 410
+    return survey_page(point)
+
+
+@bp.route("/S/<code>", methods=["GET", "POST"])
+@public
+def survey_from_qr(code: str):
+    """The upper-case form that QR codes encode (alphanumeric mode, smaller symbol)."""
+    return survey(code)
+
+
+def survey_page(point, dossier_link=None):
+    """The questionnaire for a point; a dossier link makes the answer single-use."""
     version = version_for(point.agency)
     procedures = _agency_procedures(point)
     form_class = build_form_class(
@@ -96,16 +126,6 @@ def _store(point, version, form, procedures) -> None:
 def thanks(code: str):
     point = _load_point_or_page(code)
     return render_template("public/thanks.html", point=point)
-
-
-@bp.get("/qr/<code>.png")
-@public
-def qr_png(code: str):
-    point = _load_point_or_page(code)
-    body = qr.png_bytes(public_url(point.code))
-    return current_app.response_class(
-        body, mimetype="image/png", headers={"Cache-Control": "public, max-age=86400"}
-    )
 
 
 @bp.app_context_processor

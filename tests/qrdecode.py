@@ -1,0 +1,35 @@
+"""Decoding what the product prints with real tools: zbar for QR codes,
+rsvg-convert for SVG, poppler for PDF. Never the encoder's own word."""
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+def decode_png(png: bytes) -> list[str]:
+    result = subprocess.run(["zbarimg", "--quiet", "--raw", "-"], input=png, capture_output=True, check=False)
+    return result.stdout.decode().split()
+
+
+def svg_to_png(svg: bytes, width: int = 800) -> bytes:
+    result = subprocess.run(
+        ["rsvg-convert", "--format=png", f"--width={width}", "--background-color=white"],
+        input=svg,
+        capture_output=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def pdf_pages_to_png(pdf: bytes, dpi: int = 150) -> list[bytes]:
+    """Rasterise every page as a printer would (pdftoppm), one PNG per page."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "in.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(source), f"{folder}/page"], check=True)
+        return [path.read_bytes() for path in sorted(Path(folder).glob("page*.png"))]
+
+
+def pdf_text(pdf: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
