@@ -1,7 +1,7 @@
 """scan counts, dossier links, poster jobs
 
 Revision ID: f99574fde4c9
-Revises: 2fbbf33331dc
+Revises: 1b3dcd24310f
 Create Date: 2026-12-02 00:28:38.896405
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f99574fde4c9'
-down_revision = '2fbbf33331dc'
+down_revision = '1b3dcd24310f'
 branch_labels = None
 depends_on = None
 

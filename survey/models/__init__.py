@@ -3,8 +3,8 @@
 from survey.models.agency import Agency, AgencyClosure
 from survey.models.api_token import ApiToken
 from survey.models.contact import Contact
-from survey.models.integrity import IntegritySeal, SealedLeaf
 from survey.models.dossier_link import DossierLink
+from survey.models.integrity import IntegritySeal, SealedLeaf
 from survey.models.poster_job import PosterJob
 from survey.models.procedure import AgencyProcedure, Procedure
 from survey.models.questionnaire import Criterion, Question, QuestionnaireVersion
