@@ -63,6 +63,29 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         # Project-root translations/ (not survey/translations): `make translations`.
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        **followup_config(env),
+    }
+
+
+def followup_config(env: dict) -> dict:
+    """Follow-up defaults (agencies override them at /followup/settings/<code>)
+    and the optional SMTP relay for alert emails (docs/followup.md)."""
+    return {
+        "FOLLOWUP_LOW_THRESHOLD": _int(env, "FOLLOWUP_LOW_THRESHOLD", 2),
+        "FOLLOWUP_DUE_WORKING_DAYS": _int(env, "FOLLOWUP_DUE_WORKING_DAYS", 5),
+        "FOLLOWUP_PURGE_AFTER_DAYS": _int(env, "FOLLOWUP_PURGE_AFTER_DAYS", 30),
+        "CONTACT_MAX_AGE_DAYS": _int(env, "CONTACT_MAX_AGE_DAYS", 365),
+        "ALERT_WINDOW_MINUTES": _int(env, "ALERT_WINDOW_MINUTES", 15),
+        "ALERT_MIN_ANSWERS": _int(env, "ALERT_MIN_ANSWERS", 4),
+        "ALERT_UNHAPPY_SHARE": _float(env, "ALERT_UNHAPPY_SHARE", 0.5),
+        "HOLIDAYS_FILE": env.get("HOLIDAYS_FILE") or None,
+        "SMTP_HOST": env.get("SMTP_HOST") or None,
+        "SMTP_PORT": _int(env, "SMTP_PORT", 25),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS"), False),
+        "SMTP_TIMEOUT": _int(env, "SMTP_TIMEOUT", 10),
+        "MAIL_FROM": env.get("MAIL_FROM") or "hailong@localhost",
     }
 
 

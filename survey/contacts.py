@@ -12,8 +12,8 @@ def store_contact(
 ) -> Contact:
     """Record the details with the consent's time and notice version.
 
-    Follow-up (cases) hooks in here: a contact left after a low answer is
-    what opens a case.
+    Follow-up hooks in here: a contact left after a low answer opens a
+    case (survey/followup/cases.py). The caller commits.
     """
     contact = Contact(
         response_id=response.id,
@@ -23,6 +23,9 @@ def store_contact(
     )
     db.session.add(contact)
     db.session.flush()
+    from survey.followup.cases import on_contact_stored  # the follow-up hook
+
+    on_contact_stored(response, contact)
     return contact
 
 

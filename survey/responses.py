@@ -46,6 +46,9 @@ def record(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -
         if existing is None:
             raise
         return existing, False
+    from survey.followup.alerts import after_response  # spike alerts, after the commit
+
+    after_response(response)
     return response, True
 
 

@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from survey.cli import data, integrity, points, tokens, users
+    from survey.cli import data, followup, integrity, points, tokens, users
 
     commands = (
         data.seed_demo,
@@ -14,6 +14,8 @@ def register(app: Flask) -> None:
         tokens.token_group,
         integrity.seal_command,
         integrity.verify_integrity_command,
+        followup.purge_contacts,
+        followup.check_alerts,
     )
     for command in commands:
         app.cli.add_command(command)

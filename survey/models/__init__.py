@@ -4,6 +4,7 @@ from survey.models.agency import Agency, AgencyClosure
 from survey.models.api_token import ApiToken
 from survey.models.contact import Contact
 from survey.models.dossier_link import DossierLink
+from survey.models.followup import Alert, Case, CaseEvent, FollowupSettings
 from survey.models.integrity import IntegritySeal, SealedLeaf
 from survey.models.poster_job import PosterJob
 from survey.models.procedure import AgencyProcedure, Procedure
@@ -20,6 +21,10 @@ __all__ = [
     "ApiToken",
     "Contact",
     "DossierLink",
+    "Alert",
+    "Case",
+    "CaseEvent",
+    "FollowupSettings",
     "Answer",
     "Criterion",
     "IntegritySeal",

@@ -1,0 +1,189 @@
+"""Dissatisfaction spikes: at least a share of unhappy answers (overall 1
+or 2) among at least N answers within a window, at a survey point or an
+agency. Checked right after each stored response and by `check-alerts`.
+
+An alert is a row (shown at once on the agency's pages) and, when SMTP is
+configured and the agency has a duty officer, an email.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app, has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select, update
+
+from survey.extensions import db
+from survey.followup import mail
+from survey.followup import settings as followup_settings
+from survey.models import Agency, Alert, FollowupSettings, Response, SurveyPoint
+from survey.models.followup import LEVEL_AGENCY, LEVEL_POINT
+from survey.models.types import utcnow
+
+log = logging.getLogger("survey.followup.alerts")
+
+UNHAPPY_MAX = 2  # "Không hài lòng" or "Rất không hài lòng"
+
+
+def is_spike(answers: int, unhappy: int, min_answers: int, share: float) -> bool:
+    """Pure rule: enough answers and at least `share` of them unhappy."""
+    return answers >= min_answers and answers > 0 and unhappy / answers >= share
+
+
+def _counts(condition, since: datetime, now: datetime) -> tuple[int, int]:
+    stmt = select(func.count(Response.id), func.count(case((Response.overall <= UNHAPPY_MAX, 1)))).where(
+        condition, Response.overall.is_not(None), Response.submitted_at > since, Response.submitted_at <= now
+    )
+    answers, unhappy = db.session.execute(stmt).one()
+    return answers, unhappy
+
+
+def _recent_alert(level: str, agency_id: int, point_id: int | None, since: datetime) -> bool:
+    stmt = select(Alert.id).where(
+        Alert.level == level, Alert.agency_id == agency_id, Alert.window_end > since
+    )
+    stmt = stmt.where(Alert.survey_point_id == point_id) if point_id else stmt
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def _check(level: str, agency_id: int, point_id: int | None, now: datetime) -> Alert | None:
+    rules = followup_settings.effective(agency_id)
+    since = now - timedelta(minutes=rules.alert_window_minutes)
+    condition = Response.survey_point_id == point_id if point_id else Response.agency_id == agency_id
+    answers, unhappy = _counts(condition, since, now)
+    if not is_spike(answers, unhappy, rules.alert_min_answers, rules.alert_unhappy_share):
+        return None
+    if _recent_alert(level, agency_id, point_id, since):
+        return None  # one alert per place per window
+    alert = Alert(
+        agency_id=agency_id,
+        survey_point_id=point_id,
+        level=level,
+        window_start=since,
+        window_end=now,
+        answers=answers,
+        unhappy=unhappy,
+        created_at=now,
+    )
+    db.session.add(alert)
+    db.session.flush()
+    log.warning("alert %s: %s/%s unhappy at %s %s", alert.id, unhappy, answers, level, point_id or agency_id)
+    return alert
+
+
+def check_place(agency_id: int, point_id: int, now: datetime | None = None) -> list[Alert]:
+    now = now or utcnow()
+    found = [_check(LEVEL_POINT, agency_id, point_id, now), _check(LEVEL_AGENCY, agency_id, None, now)]
+    return [a for a in found if a is not None]
+
+
+def after_response(response: Response) -> list[Alert]:
+    """Called once a response is committed: never loses or delays the answer
+    beyond one indexed count; an email goes out only when a spike is new."""
+    try:
+        alerts = check_place(response.agency_id, response.survey_point_id, response.submitted_at)
+        db.session.commit()
+        if alerts:
+            send_pending()
+        return alerts
+    except Exception:  # the answer is already stored; never fail the citizen
+        db.session.rollback()
+        log.exception("alert check failed for response %s", response.id)
+        return []
+
+
+def _longest_window() -> int:
+    longest = db.session.scalar(select(func.max(FollowupSettings.alert_window_minutes)))
+    return max(longest or 0, followup_settings.defaults().alert_window_minutes)
+
+
+def check_all(now: datetime | None = None) -> list[Alert]:
+    """Every point that had answers in the longest configured window."""
+    now = now or utcnow()
+    since = now - timedelta(minutes=_longest_window())
+    places = db.session.execute(
+        select(Response.agency_id, Response.survey_point_id)
+        .where(Response.submitted_at > since, Response.submitted_at <= now)
+        .distinct()
+    ).all()
+    alerts = [a for agency_id, point_id in places for a in check_place(agency_id, point_id, now)]
+    db.session.commit()
+    return alerts
+
+
+def _message(alert: Alert) -> tuple[str, str]:
+    agency = alert.agency
+    where = agency.name
+    if alert.survey_point_id:
+        point = db.session.get(SurveyPoint, alert.survey_point_id)
+        where = f"{agency.name} — {_('điểm khảo sát')} {point.code} {point.counter or ''}".strip()
+    subject = _("Cảnh báo: nhiều người dân không hài lòng tại %(where)s", where=where)
+    body = _(
+        "Trong %(minutes)d phút gần nhất có %(unhappy)d/%(answers)d phiếu không hài lòng tại %(where)s.\n"
+        "Xem và xử lý: %(url)s\n",
+        minutes=int((alert.window_end - alert.window_start).total_seconds() // 60),
+        unhappy=alert.unhappy,
+        answers=alert.answers,
+        where=where,
+        url=_agency_url(agency),
+    )
+    return subject, body
+
+
+def _vietnamese_message(alert: Alert) -> tuple[str, str]:
+    """Emails are in Vietnamese whoever triggered them; the CLI has no
+    request, which Flask-Babel needs, so it gets a bare one."""
+    if has_request_context():
+        with force_locale("vi"):
+            return _message(alert)
+    with current_app.test_request_context(), force_locale("vi"):
+        return _message(alert)
+
+
+def _agency_url(agency: Agency) -> str:
+    # PUBLIC_BASE_URL, never the request's host (the CLI has no request).
+    return f"{current_app.config['PUBLIC_BASE_URL']}/agencies/{agency.code}"
+
+
+def _claim(alert_id: int, to: str, now: datetime) -> bool:
+    """Mark as emailed first, so a timer and a request never both send it."""
+    result = db.session.execute(
+        update(Alert)
+        .where(Alert.id == alert_id, Alert.emailed_at.is_(None))
+        .values(emailed_at=now, email_to=to)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def send_pending(now: datetime | None = None) -> int:
+    """Email every alert of the last day not yet emailed; returns how many."""
+    if not mail.configured():
+        return 0
+    now = now or utcnow()
+    pending = db.session.scalars(
+        select(Alert).where(Alert.emailed_at.is_(None), Alert.created_at >= now - timedelta(days=1))
+    ).all()
+    sent = 0
+    for alert in pending:
+        to = followup_settings.effective(alert.agency_id).duty_officer_email
+        if not to or not _claim(alert.id, to, now):
+            continue
+        try:
+            mail.send(to, *_vietnamese_message(alert))
+            sent += 1
+        except Exception:  # SMTP or network failure: retry on the next run
+            db.session.execute(
+                update(Alert).where(Alert.id == alert.id).values(emailed_at=None, email_to=None)
+            )
+            db.session.commit()
+            log.exception("alert %s: email to %s failed", alert.id, to)
+    return sent
+
+
+def acknowledge(alert: Alert, user_id: int) -> None:
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = utcnow()
+        alert.acknowledged_by_id = user_id
+        db.session.commit()

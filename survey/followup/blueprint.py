@@ -1,0 +1,16 @@
+from flask import Blueprint
+
+bp = Blueprint("followup", __name__)
+
+
+@bp.app_template_global("followup_panel")
+def followup_panel(agency):
+    from survey.followup.panel import panel_for
+
+    return panel_for(agency)
+
+
+def load_views() -> Blueprint:
+    from survey.followup import views, views_reports  # noqa: F401
+
+    return bp
