@@ -1,7 +1,7 @@
 """followup cases and alerts
 
 Revision ID: 41340136bd6c
-Revises: 2fbbf33331dc
+Revises: f99574fde4c9
 Create Date: 2026-12-02 00:30:24.411163
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '41340136bd6c'
-down_revision = '2fbbf33331dc'
+down_revision = 'f99574fde4c9'
 branch_labels = None
 depends_on = None
 
