@@ -31,5 +31,31 @@ def pdf_pages_to_png(pdf: bytes, dpi: int = 150) -> list[bytes]:
 
 
 def pdf_text(pdf: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    result = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True)
     return result.stdout.decode("utf-8")
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    result = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
+    line = next(row for row in result.stdout.decode().splitlines() if row.startswith("Pages:"))
+    return int(line.split()[1])
+
+
+def pdf_fonts(pdf: bytes) -> list[tuple[str, bool]]:
+    """(font name, embedded?) as poppler's pdffonts lists them."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "in.pdf"
+        source.write_bytes(pdf)
+        result = subprocess.run(["pdffonts", str(source)], capture_output=True, check=True)
+    rows = result.stdout.decode().splitlines()[2:]
+    return [(row.split()[0], row.split()[-5] == "yes") for row in rows]
+
+
+def decode_pdf(pdf: bytes, dpi: int = 150) -> list[list[str]]:
+    """Every QR found on every page, page by page."""
+    return [sorted(decode_png(page)) for page in pdf_pages_to_png(pdf, dpi)]
+
+
+def words(text: str) -> str:
+    """Text with line breaks and runs of spaces folded, as a reader sees it."""
+    return " ".join(text.split())

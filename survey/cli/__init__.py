@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from survey.cli import data, followup, integrity, points, tokens, users
+    from survey.cli import data, followup, integrity, points, posters, tokens, users
 
     commands = (
         data.seed_demo,
@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
         integrity.verify_integrity_command,
         followup.purge_contacts,
         followup.check_alerts,
+        posters.posters,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -5,34 +5,16 @@ never from the request host. Images are cached in memory (survey.qr) and by
 browsers and proxies for a day: their content never changes for a code.
 """
 
-import os
-
 from flask import abort, current_app, request
 
 from survey import qr
-from survey.agencies import ancestors
 from survey.auth.access import public
+from survey.logos import logo_for
 from survey.models import Agency
 from survey.points import find_point, qr_url
 from survey.public import bp
 
 DEFAULT_PNG_SIZE = 600
-LOGO_EXTENSIONS = (".png", ".jpg", ".jpeg")
-
-
-def logo_for(agency: Agency) -> bytes | None:
-    """The agency's logo file, or the nearest ancestor's (QR_LOGO_DIR/<CODE>.png).
-
-    A commune without its own logo prints the province's emblem.
-    """
-    folder = current_app.config["QR_LOGO_DIR"]
-    for candidate in [agency, *reversed(ancestors(agency))]:
-        for extension in LOGO_EXTENSIONS:
-            path = os.path.join(folder, candidate.code + extension)
-            if os.path.isfile(path):
-                with open(path, "rb") as handle:
-                    return handle.read()
-    return None
 
 
 def _requested_size() -> int:
