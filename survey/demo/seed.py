@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from survey.demo import people, synthetic, tree
+from survey.demo import followup, people, synthetic, tree
 from survey.extensions import db
 from survey.models import Agency, AgencyProcedure, Procedure, SurveyPoint
 from survey.points import create_point
@@ -25,13 +25,16 @@ def seed(days: int = 365, progress: Callable[[int], None] | None = None) -> int:
     if already_seeded():
         people.create_demo_users()
         db.session.commit()
+        followup.seed_cases()  # demo databases made before follow-up existed
         return 0
     by_kind = tree.build_agencies()
     tree.load_procedures(by_kind)
     points = _create_points([a for agencies in by_kind.values() for a in agencies])
     people.create_demo_users()
     db.session.commit()
-    return synthetic.generate(points, version, days=days, progress=progress)
+    created = synthetic.generate(points, version, days=days, progress=progress)
+    followup.seed_cases()
+    return created
 
 
 def _handled(agency: Agency) -> list[Procedure]:
