@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     from survey.auth.loader import register_user_loader
     from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
     from survey.i18n import select_locale
+    from survey.rollups import freshness  # noqa: F401  (marks late changes for the roll-ups)
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)

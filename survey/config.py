@@ -47,6 +47,11 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "POSTER_DIR": env.get("POSTER_DIR") or str(Path(instance_path) / "posters"),
         "DOSSIER_HASH_KEY": env.get("DOSSIER_HASH_KEY", ""),
         "DOSSIER_LINK_DAYS": _int(env, "DOSSIER_LINK_DAYS", 30),
+        "ROLLUP_MAX_CATCHUP_DAYS": _int(env, "ROLLUP_MAX_CATCHUP_DAYS", 7),
+        "INDEPENDENT_CHANNELS": tuple(
+            c.strip() for c in env.get("INDEPENDENT_CHANNELS", "independent").split(",") if c.strip()
+        ),
+        "GAP_THRESHOLD": _float(env, "GAP_THRESHOLD", 0.10),
         "COMMENT_MAX_LENGTH": _int(env, "COMMENT_MAX_LENGTH", 500),
         "INTEGRITY_SETTLE_SECONDS": _int(env, "INTEGRITY_SETTLE_SECONDS", 60),
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),

@@ -1,27 +1,33 @@
 """The figures every screen, API and report shows, computed in one place.
 
-`summarise()` is the single entry point: dashboards, the JSON API and the
-evidence report call it, so their numbers agree. Definitions are in
-docs/definitions.md; the arithmetic is in survey/stats.py.
+Dashboards, the JSON API and the evidence report call these functions, so
+their numbers agree. Definitions are in docs/definitions.md; the arithmetic
+is in survey/stats.py; the counting reads roll-ups (survey/rollups/) for a
+reporting period in Vietnam time, or raw rows for arbitrary instants.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import and_, case, func, select
 
+from survey import periods
 from survey.exclusions import excluded_response_ids
 from survey.extensions import db
 from survey.models import Answer, Criterion, Question, Response
+from survey.questionnaire_v1 import CRITERIA
+from survey.rollups import read
+from survey.rollups.freshness import built_through, ensure_fresh
 from survey.stats import Rate
 
 SCALE_VALUES = (1, 2, 3, 4, 5)
+CRITERION_ORDER = [code for code, *_ in CRITERIA]
 
 
 @dataclass(frozen=True)
 class Period:
-    """[start, end) in naive UTC; None means unbounded."""
+    """[start, end) in naive UTC; None means unbounded (raw rows are read)."""
 
     start: datetime | None = None
     end: datetime | None = None
@@ -46,12 +52,110 @@ class CriterionFigures:
 
 
 @dataclass(frozen=True)
-class Summary:
+class Figures:
+    """Counts for one cell (agency, procedure, month...) and their rate."""
+
     responses: int  # all received, excluded ones included
     counted: int  # not excluded
     satisfied: int  # counted, overall answer 4 or 5
     rate: Rate
-    criteria: list[CriterionFigures]
+
+
+@dataclass(frozen=True)
+class Summary(Figures):
+    criteria: list[CriterionFigures] = field(default_factory=list)
+
+
+def _min_sample() -> int:
+    return current_app.config["MIN_SAMPLE"]
+
+
+def figures(counts: list[int] | None) -> Figures:
+    responses, counted, satisfied = counts or (0, 0, 0)
+    return Figures(responses, counted, satisfied, Rate(satisfied, counted, _min_sample()))
+
+
+def segments(period: periods.Period) -> list[read.Segment]:
+    """How to read the period: roll-ups when fresh enough, raw rows otherwise."""
+    ready = ensure_fresh(current_app.config["ROLLUP_MAX_CATCHUP_DAYS"])
+    return read.plan(period.start, period.end, built_through() if ready else None)
+
+
+def summarise(agency_ids: list[int] | None, period=Period(), procedure_id: int | None = None) -> Summary:
+    """Headline and per-criterion figures for a subtree (ids) and period.
+
+    `period` is a periods.Period (local days, read from roll-ups) or a
+    summaries.Period (UTC instants, read from raw rows)."""
+    if not isinstance(period, periods.Period):
+        return _summarise_raw(agency_ids, period, procedure_id)
+    plan = segments(period)
+    scope = read.Scope(agency_ids=agency_ids, procedure_id=procedure_id)
+    head = figures(read.totals(plan, scope).get(()))
+    dists = {key[0]: counts for key, counts in read.criteria(plan, scope).items()}
+    return Summary(head.responses, head.counted, head.satisfied, head.rate, criteria_figures(dists))
+
+
+def criteria_figures(dists: dict[str, list[int]]) -> list[CriterionFigures]:
+    """Turn n1..n5 + N/A counts per criterion code into figures, in questionnaire order."""
+    names = {c.code: c for c in db.session.scalars(select(Criterion))}
+    result = []
+    for code in sorted(dists, key=_order):
+        *counts, na = dists[code]
+        dist = dict(zip(SCALE_VALUES, counts, strict=True))
+        info = names.get(code)
+        rate = Rate(dist[4] + dist[5], sum(counts), _min_sample())
+        result.append(
+            CriterionFigures(
+                code, info.name_vi if info else code, info.name_en if info else code, dist, na, rate
+            )
+        )
+    return result
+
+
+def _order(code: str) -> int:
+    return CRITERION_ORDER.index(code) if code in CRITERION_ORDER else len(CRITERION_ORDER)
+
+
+def breakdown(agency_ids: list[int] | None, period: periods.Period, by: str) -> dict:
+    """Figures per procedure id (None = not given), survey point id or channel."""
+    counts = read.totals(segments(period), read.Scope(agency_ids=agency_ids), (by,))
+    result = {key[0]: figures(value) for key, value in counts.items()}
+    if by == "procedure" and 0 in result:
+        result[None] = result.pop(0)
+    return result
+
+
+def by_unit(units: list[int], period: periods.Period, by_channel: bool = False) -> dict:
+    """Figures per unit, each unit counting its whole subtree (closure table).
+
+    With by_channel the keys are (unit id, channel)."""
+    by = ("ancestor", "channel") if by_channel else ("ancestor",)
+    counts = read.totals(segments(period), read.Scope(under=units), by)
+    return {(key if by_channel else key[0]): figures(value) for key, value in counts.items()}
+
+
+def criteria_by_unit(units: list[int], period: periods.Period) -> dict[int, list[CriterionFigures]]:
+    """Per-criterion figures for each unit's subtree (the committee heat map)."""
+    counts = read.criteria(segments(period), read.Scope(under=units), ("ancestor", "criterion"))
+    grouped: dict[int, dict[str, list[int]]] = {}
+    for (unit, code), value in counts.items():
+        grouped.setdefault(unit, {})[code] = value
+    return {unit: criteria_figures(dists) for unit, dists in grouped.items()}
+
+
+def trend(agency_ids: list[int] | None, first: date, last: date) -> list[tuple[date, Figures]]:
+    """Monthly figures from the month of `first` to the month of `last`."""
+    span = periods.custom(periods.month_start(first), periods.month_end(last))
+    counts = read.totals(segments(span), read.Scope(agency_ids=agency_ids), ("month",))
+    months = [m.start for m in periods.months_back(last, _months_between(first, last))]
+    return [(m, figures(counts.get((m,)))) for m in months]
+
+
+def _months_between(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+# Raw path: arbitrary UTC instants (e.g. an evidence pack cut at a moment).
 
 
 def _filters(agency_ids: list[int] | None, period: Period, procedure_id: int | None) -> list:
@@ -67,10 +171,7 @@ def _filters(agency_ids: list[int] | None, period: Period, procedure_id: int | N
     return conditions
 
 
-def summarise(
-    agency_ids: list[int] | None, period: Period = Period(), procedure_id: int | None = None
-) -> Summary:
-    min_sample = current_app.config["MIN_SAMPLE"]
+def _summarise_raw(agency_ids: list[int] | None, period: Period, procedure_id: int | None) -> Summary:
     conditions = _filters(agency_ids, period, procedure_id)
     counted = Response.id.not_in(excluded_response_ids())
     total, counted_n, satisfied = db.session.execute(
@@ -80,45 +181,16 @@ def summarise(
             func.count(case((and_(counted, Response.overall >= 4), 1))),
         ).where(*conditions)
     ).one()
-    criteria = _criteria(conditions + [counted], min_sample)
-    return Summary(total, counted_n, satisfied, Rate(satisfied, counted_n, min_sample), criteria)
-
-
-def _criteria(conditions: list, min_sample: int) -> list[CriterionFigures]:
-    """Per-criterion distributions of scale answers; N/A kept apart."""
     stmt = (
         select(Question.criterion_code, Answer.value, Answer.not_applicable, func.count())
         .join(Answer, Answer.question_id == Question.id)
         .join(Response, Response.id == Answer.response_id)
-        .where(Question.kind == "scale", *conditions)
+        .where(Question.kind == "scale", counted, *conditions)
         .group_by(Question.criterion_code, Answer.value, Answer.not_applicable)
     )
-    counts: dict[str, dict[int, int]] = {}
-    not_applicable: dict[str, int] = {}
+    dists: dict[str, list[int]] = {}
     for code, value, is_na, n in db.session.execute(stmt):
-        if is_na or value is None:
-            not_applicable[code] = not_applicable.get(code, 0) + n
-        else:
-            counts.setdefault(code, {v: 0 for v in SCALE_VALUES})[value] = n
-    names = {c.code: c for c in db.session.scalars(select(Criterion))}
-    result = []
-    for code in sorted(set(counts) | set(not_applicable), key=_criterion_order(names)):
-        dist = counts.get(code, {v: 0 for v in SCALE_VALUES})
-        rate = Rate(dist[4] + dist[5], sum(dist.values()), min_sample)
-        info = names.get(code)
-        result.append(
-            CriterionFigures(
-                code,
-                info.name_vi if info else code,
-                info.name_en if info else code,
-                dist,
-                not_applicable.get(code, 0),
-                rate,
-            )
-        )
-    return result
-
-
-def _criterion_order(names: dict):
-    order = list(names)
-    return lambda code: order.index(code) if code in order else len(order)
+        row = dists.setdefault(code, [0] * 6)
+        row[5 if (is_na or value is None) else value - 1] += n
+    rate = Rate(satisfied, counted_n, _min_sample())
+    return Summary(total, counted_n, satisfied, rate, criteria_figures(dists))

@@ -69,3 +69,24 @@ def answer(point, overall=5, version=None, comment=None, **answers):
         point, version, Submission(nonce=f"test-{_counter['n']}-{id(point)}", answers=values, comment=comment)
     )
     return response
+
+
+def answer_at(point, when, overall=5, comment=None, channel="qr", procedure=None, **answers):
+    """Store one response dated `when` (naive UTC), as an import or a late sync would."""
+    from survey.models import Response
+    from survey.responses import _build
+
+    _counter["n"] += 1
+    version = ensure_default()
+    submission = Submission(
+        nonce=f"at-{_counter['n']}-{id(point)}",
+        answers={"Q9": overall, **answers},
+        comment=comment,
+        channel=channel,
+        procedure=procedure,
+    )
+    response: Response = _build(point, version, submission)
+    response.submitted_at = when
+    db.session.add(response)
+    db.session.commit()
+    return response

@@ -6,8 +6,8 @@ from survey.summaries import summarise
 from tests import factories
 
 
-def test_counts_exclusions_and_not_applicable(app, province):
-    app.config["MIN_SAMPLE"] = 1
+def test_counts_exclusions_and_not_applicable(app, province, monkeypatch):
+    monkeypatch.setitem(app.config, "MIN_SAMPLE", 1)
     point = province.point_a
     factories.answer(point, overall=5, Q1=5, Q5=None)
     factories.answer(point, overall=4, Q1=3)
@@ -25,8 +25,8 @@ def test_counts_exclusions_and_not_applicable(app, province):
     assert result.not_applicable == 1 and result.n == 0 and result.rate.value is None
 
 
-def test_restored_answer_counts_again(app, province):
-    app.config["MIN_SAMPLE"] = 1
+def test_restored_answer_counts_again(app, province, monkeypatch):
+    monkeypatch.setitem(app.config, "MIN_SAMPLE", 1)
     response = factories.answer(province.point_a, overall=2)
     db.session.add(
         ResponseExclusion(response_id=response.id, action="exclude", reason="burst", pending_review=True)

@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from survey.cli import data, followup, integrity, points, posters, tokens, users
+    from survey.cli import data, followup, integrity, points, posters, rollups, tokens, users
 
     commands = (
         data.seed_demo,
@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
         followup.purge_contacts,
         followup.check_alerts,
         posters.posters,
+        rollups.rollups_group,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -7,6 +7,7 @@ from survey.demo import people
 from survey.demo.seed import already_seeded, seed
 from survey.extensions import db
 from survey.importer import ImportFileError, ImportReport, import_agencies, import_procedures
+from survey.rollups import freshness
 
 
 @click.command("seed-demo")
@@ -21,6 +22,8 @@ def seed_demo(days: int) -> None:
     else:
         with click.progressbar(length=days, label="Tạo phiếu mẫu", file=sys.stderr) as bar:
             created = seed(days, progress=bar.update)
+        with click.progressbar(length=days + 1, label="Tổng hợp số liệu", file=sys.stderr) as bar:
+            freshness.rebuild_all(progress=bar.update)
         click.echo(f"Đã tạo tỉnh mẫu với {created} phiếu khảo sát mẫu.")
     click.echo("Tài khoản dùng thử (chỉ cho bản demo):")
     for line in people.describe_demo_users():

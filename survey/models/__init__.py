@@ -10,6 +10,17 @@ from survey.models.poster_job import PosterJob
 from survey.models.procedure import AgencyProcedure, Procedure
 from survey.models.questionnaire import Criterion, Question, QuestionnaireVersion
 from survey.models.response import Answer, Response, ResponseExclusion
+from survey.models.rollup import (
+    DossierCount,
+    RollupDayCriteria,
+    RollupDayTotals,
+    RollupDirty,
+    RollupMonthAgency,
+    RollupMonthCriteria,
+    RollupMonthPoint,
+    RollupMonthProcedure,
+    RollupState,
+)
 from survey.models.scan import ScanCount
 from survey.models.survey_point import SurveyPoint
 from survey.models.user import User
@@ -29,6 +40,7 @@ __all__ = [
     "Criterion",
     "IntegritySeal",
     "PosterJob",
+    "DossierCount",
     "Procedure",
     "Question",
     "QuestionnaireVersion",
@@ -36,6 +48,14 @@ __all__ = [
     "ResponseExclusion",
     "SealedLeaf",
     "ScanCount",
+    "RollupDayCriteria",
+    "RollupDayTotals",
+    "RollupDirty",
+    "RollupMonthAgency",
+    "RollupMonthCriteria",
+    "RollupMonthPoint",
+    "RollupMonthProcedure",
+    "RollupState",
     "SurveyPoint",
     "User",
 ]
