@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from survey.cli import data, followup, integrity, points, posters, rollups, tokens, users
+    from survey.cli import data, evidence, followup, integrity, points, posters, rollups, tokens, users
 
     commands = (
         data.seed_demo,
@@ -18,6 +18,8 @@ def register(app: Flask) -> None:
         followup.check_alerts,
         posters.posters,
         rollups.rollups_group,
+        evidence.evidence_pack_command,
+        evidence.verify_pack_command,
     )
     for command in commands:
         app.cli.add_command(command)

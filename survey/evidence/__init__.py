@@ -1,0 +1,1 @@
+"""The ISO 9001 evidence pack: report, data files, manifest (docs/evidence.md)."""

@@ -1,0 +1,1 @@
+"""The management-review report (PDF, A4, Vietnamese)."""

@@ -1,0 +1,28 @@
+"""Assemble the management-review report into PDF bytes."""
+
+from datetime import datetime
+
+from survey.evidence.figures import ReportFigures
+from survey.evidence.report import build, parts
+from survey.evidence.report.document import ReportDocument
+from survey.evidence.statement import IntegrityStatement
+
+
+def render_report(
+    figures: ReportFigures, statement: IntegrityStatement, doc_id: str, generated_at: datetime
+) -> bytes:
+    root = statement.seal["root_hash"][:16] if statement.seal else "chưa niêm phong"
+    doc = ReportDocument(f"{doc_id} · gốc niêm phong {root}…")
+    doc.set_title("Báo cáo kết quả khảo sát sự hài lòng")
+    doc.set_author("Hài Lòng QR")
+    doc.set_creation_date(generated_at)
+    build.cover(doc, figures, doc_id, generated_at)
+    build.scope_section(doc, figures)
+    build.method_section(doc, figures)
+    build.results_section(doc, figures)
+    parts.voices_section(doc, figures)
+    parts.followup_section(doc, figures)
+    parts.integrity_section(doc, statement)
+    parts.iso_section(doc)
+    parts.signoff_section(doc)
+    return bytes(doc.output())

@@ -1,0 +1,1 @@
+"""Helpers shared by every file the product writes for people to open."""
