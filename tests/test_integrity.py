@@ -231,3 +231,38 @@ def test_concurrent_submits_while_sealing_raise_no_false_alarm(app, province, mo
     total = db.session.scalar(select(func.count(Response.id)))
     assert total > 10 and final.tree_size == total
     assert verify().ok
+
+
+def test_dossier_link_is_sealed_and_old_leaf_versions_still_verify(province, app, monkeypatch):
+    """v1 leaves (sealed before dossier links existed) keep verifying; v2
+    leaves include the dossier link, so moving one is detected."""
+    import survey.integrity.records as records
+    import survey.integrity.sealer as sealer
+    from survey.models import DossierLink
+
+    monkeypatch.setitem(app.config, "INTEGRITY_SETTLE_SECONDS", 0)
+    old = factories.answer(province.point_a, overall=5)
+    with monkeypatch.context() as m:
+        m.setattr(sealer, "LEAF_VERSION", 1)
+        m.setattr(records, "LEAF_VERSION", 1)
+        seal()
+    assert db.session.scalar(select(SealedLeaf.leaf_version)) == 1
+    new = factories.answer(province.point_a, overall=4)
+    seal()
+    assert verify().ok
+    link = DossierLink(
+        token="T" * 20,
+        dossier_hash="h" * 64,
+        survey_point_id=province.point_a.id,
+        procedure_id=province.birth.id,
+        expires_at=later(60 * 24),
+    )
+    db.session.add(link)
+    db.session.commit()
+    db.session.execute(
+        text("UPDATE responses SET dossier_link_id = :l WHERE id = :id"), {"l": link.id, "id": new.id}
+    )
+    db.session.commit()
+    problems = verify().problems
+    assert problems == [f"Lá #{leaf_of(new)}: phiếu id {new.id} đã bị sửa sau khi niêm phong."]
+    assert leaf_of(old) == 0

@@ -108,7 +108,7 @@ def _batch(page: list, keys: dict[int, str]) -> Batch:
     answers = answers_by_response(ids)
     decisions = latest_decisions(ids)
     leaves = leaf_indices(KIND_RESPONSE, ids)
-    rows = [_row(r, answers[r.id], decisions.get(r.id), leaves.get(r.id), keys) for r in page]
+    rows = [_row(r, answers[r.id], decisions.get(r.id), leaves.get(r.id, (None,))[0], keys) for r in page]
     return Batch(rows, _records(ids, leaves))
 
 
@@ -151,22 +151,24 @@ def latest_decisions(ids: list[int]) -> dict:
     return {row.response_id: row for row in db.session.execute(stmt)}
 
 
-def leaf_indices(kind: str, ids: list[int]) -> dict[int, int]:
-    stmt = select(SealedLeaf.record_id, SealedLeaf.leaf_index).where(
+def leaf_indices(kind: str, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """record id -> (leaf index, leaf version) for the sealed ones."""
+    stmt = select(SealedLeaf.record_id, SealedLeaf.leaf_index, SealedLeaf.leaf_version).where(
         and_(SealedLeaf.kind == kind, SealedLeaf.record_id.in_(ids))
     )
-    return {record_id: index for record_id, index in db.session.execute(stmt)}
+    return {record_id: (index, version) for record_id, index, version in db.session.execute(stmt)}
 
 
-def _records(ids: list[int], leaves: dict[int, int]) -> list[tuple[int | None, bytes]]:
-    """Canonical leaf data of the responses and of every decision about them."""
-    data = encoded(KIND_RESPONSE, ids)
-    records = [(leaves.get(i), data[i]) for i in ids]
+def _records(ids: list[int], leaves: dict[int, tuple[int, int]]) -> list[tuple[int | None, bytes]]:
+    """Canonical leaf data (in the sealed leaf's version) of the responses and
+    of every decision about them."""
+    data = encoded(KIND_RESPONSE, ids, {i: v for i, (_, v) in leaves.items()})
+    records = [(leaves.get(i, (None,))[0], data[i]) for i in ids]
     exclusion_ids = list(
         db.session.scalars(select(ResponseExclusion.id).where(ResponseExclusion.response_id.in_(ids)))
     )
     if exclusion_ids:
         ex_leaves = leaf_indices(KIND_EXCLUSION, exclusion_ids)
-        ex_data = encoded(KIND_EXCLUSION, exclusion_ids)
-        records += [(ex_leaves.get(i), ex_data[i]) for i in sorted(exclusion_ids)]
+        ex_data = encoded(KIND_EXCLUSION, exclusion_ids, {i: v for i, (_, v) in ex_leaves.items()})
+        records += [(ex_leaves.get(i, (None,))[0], ex_data[i]) for i in sorted(exclusion_ids)]
     return records

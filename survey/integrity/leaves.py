@@ -16,7 +16,9 @@ from survey.models import Answer, Response, ResponseExclusion
 KIND_RESPONSE = "response"
 KIND_EXCLUSION = "exclusion"
 # Bump when a field is added; stored per leaf so old leaves keep verifying.
-LEAF_VERSION = 1
+# v1: the skeleton's fields. v2: + dossier_link_id (answer tied to a dossier).
+LEAF_VERSION = 2
+LEAF_VERSIONS = (1, 2)
 
 
 def _text(value: str | None) -> str | None:
@@ -27,12 +29,12 @@ def _time(value: datetime | None) -> str | None:
     return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def response_fields(response: Response, answers: list[Answer]) -> dict:
+def response_fields(response: Response, answers: list[Answer], version: int = LEAF_VERSION) -> dict:
     """What a citizen sent and where; answers sorted by question id."""
     rows = sorted((a.question_id, a.value, bool(a.not_applicable)) for a in answers)
-    return {
+    fields = {
         "kind": KIND_RESPONSE,
-        "v": LEAF_VERSION,
+        "v": version,
         "id": response.id,
         "nonce": response.nonce,
         "survey_point_id": response.survey_point_id,
@@ -47,14 +49,17 @@ def response_fields(response: Response, answers: list[Answer]) -> dict:
         "is_demo": bool(response.is_demo),
         "answers": [[qid, value, na] for qid, value, na in rows],
     }
+    if version >= 2:
+        fields["dossier_link_id"] = response.dossier_link_id
+    return fields
 
 
-def exclusion_fields(exclusion: ResponseExclusion) -> dict:
+def exclusion_fields(exclusion: ResponseExclusion, version: int = LEAF_VERSION) -> dict:
     """Who decided what, when and why; the review workflow flag is left out
     because it legitimately changes after the decision."""
     return {
         "kind": KIND_EXCLUSION,
-        "v": LEAF_VERSION,
+        "v": version,
         "id": exclusion.id,
         "response_id": exclusion.response_id,
         "action": exclusion.action,

@@ -12,6 +12,7 @@ from survey.extensions import db
 from survey.integrity.leaves import (
     KIND_EXCLUSION,
     KIND_RESPONSE,
+    LEAF_VERSION,
     encode,
     exclusion_fields,
     response_fields,
@@ -33,6 +34,7 @@ RESPONSE_COLUMNS = (
     Response.comment,
     Response.locale,
     Response.is_demo,
+    Response.dossier_link_id,
 )
 EXCLUSION_COLUMNS = (
     ResponseExclusion.id,
@@ -60,20 +62,25 @@ def answers_by_response(ids: list[int]) -> dict[int, list]:
     return grouped
 
 
-def encoded_responses(ids: list[int]) -> dict[int, bytes]:
+def encoded_responses(ids: list[int], versions: dict[int, int]) -> dict[int, bytes]:
     """id -> canonical leaf bytes, for the ids that still exist."""
     rows = db.session.execute(select(*RESPONSE_COLUMNS).where(Response.id.in_(ids)))
     answers = answers_by_response(ids)
-    return {row.id: encode(response_fields(row, answers[row.id])) for row in rows}
+    return {
+        row.id: encode(response_fields(row, answers[row.id], versions.get(row.id, LEAF_VERSION)))
+        for row in rows
+    }
 
 
-def encoded_exclusions(ids: list[int]) -> dict[int, bytes]:
+def encoded_exclusions(ids: list[int], versions: dict[int, int]) -> dict[int, bytes]:
     rows = db.session.execute(select(*EXCLUSION_COLUMNS).where(ResponseExclusion.id.in_(ids)))
-    return {row.id: encode(exclusion_fields(row)) for row in rows}
+    return {row.id: encode(exclusion_fields(row, versions.get(row.id, LEAF_VERSION))) for row in rows}
 
 
 ENCODERS = {KIND_RESPONSE: encoded_responses, KIND_EXCLUSION: encoded_exclusions}
 
 
-def encoded(kind: str, ids: list[int]) -> dict[int, bytes]:
-    return ENCODERS[kind](ids) if ids else {}
+def encoded(kind: str, ids: list[int], versions: dict[int, int] | None = None) -> dict[int, bytes]:
+    """Canonical leaf data; `versions` gives the encoding a stored leaf used
+    (default: the current one, for new leaves)."""
+    return ENCODERS[kind](ids, versions or {}) if ids else {}

@@ -21,7 +21,13 @@ from survey.models import IntegritySeal, SealedLeaf
 
 KIND_LABELS = {KIND_RESPONSE: "phiếu", KIND_EXCLUSION: "quyết định loại phiếu"}
 PAGE = 5000
-LEAF_COLUMNS = (SealedLeaf.leaf_index, SealedLeaf.kind, SealedLeaf.record_id, SealedLeaf.leaf_hash)
+LEAF_COLUMNS = (
+    SealedLeaf.leaf_index,
+    SealedLeaf.kind,
+    SealedLeaf.record_id,
+    SealedLeaf.leaf_hash,
+    SealedLeaf.leaf_version,
+)
 
 
 @dataclass
@@ -87,9 +93,10 @@ def check_leaves(sizes: set[int], report: Report, progress) -> None:
 
 
 def _check_page(page: list, builder: TreeBuilder, sizes: set[int], report: Report) -> None:
-    rows = {
-        kind: encoded(kind, [leaf.record_id for leaf in page if leaf.kind == kind]) for kind in KIND_LABELS
-    }
+    rows = {}
+    for kind in KIND_LABELS:
+        versions = {leaf.record_id: leaf.leaf_version for leaf in page if leaf.kind == kind}
+        rows[kind] = encoded(kind, list(versions), versions)
     for leaf in page:
         if leaf.leaf_index != builder.size:
             report.problems.append(

@@ -4,6 +4,7 @@ from survey.models.agency import Agency, AgencyClosure
 from survey.models.api_token import ApiToken
 from survey.models.contact import Contact
 from survey.models.dossier_link import DossierLink
+from survey.models.evidence import EvidenceDownload, EvidenceJob
 from survey.models.followup import Alert, Case, CaseEvent, FollowupSettings
 from survey.models.integrity import IntegritySeal, SealedLeaf
 from survey.models.poster_job import PosterJob
@@ -38,6 +39,8 @@ __all__ = [
     "FollowupSettings",
     "Answer",
     "Criterion",
+    "EvidenceDownload",
+    "EvidenceJob",
     "IntegritySeal",
     "PosterJob",
     "DossierCount",
