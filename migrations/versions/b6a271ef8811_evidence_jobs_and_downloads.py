@@ -1,7 +1,7 @@
 """evidence jobs and downloads
 
 Revision ID: b6a271ef8811
-Revises: 41340136bd6c
+Revises: 468096984240
 Create Date: 2026-12-02 00:49:01.886037
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b6a271ef8811'
-down_revision = '41340136bd6c'
+down_revision = '468096984240'
 branch_labels = None
 depends_on = None
 
