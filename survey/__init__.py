@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
     from survey.dashboards import bp as dashboards_bp
+    from survey.evidence.web import bp as evidence_bp
     from survey.extensions import csrf
     from survey.followup.blueprint import load_views as followup_views
     from survey.public import bp as public_bp
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(followup_views())
+    app.register_blueprint(evidence_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies
 
 

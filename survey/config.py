@@ -54,6 +54,8 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "GAP_THRESHOLD": _float(env, "GAP_THRESHOLD", 0.10),
         "COMMENT_MAX_LENGTH": _int(env, "COMMENT_MAX_LENGTH", 500),
         "INTEGRITY_SETTLE_SECONDS": _int(env, "INTEGRITY_SETTLE_SECONDS", 60),
+        "EVIDENCE_DIR": env.get("EVIDENCE_DIR") or str(Path(instance_path) / "evidence"),
+        "EVIDENCE_UPLOAD_MAX": _int(env, "EVIDENCE_UPLOAD_MAX", 512 * 1024 * 1024),
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
         "SQLITE_SYNCHRONOUS": env.get("SQLITE_SYNCHRONOUS", "NORMAL"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),

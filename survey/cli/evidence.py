@@ -4,9 +4,13 @@ from datetime import date
 import click
 
 from survey.agencies import get_by_code
+from survey.evidence.jobs import finish
 from survey.evidence.pack import build_pack
 from survey.evidence.scope import EvidenceScope, default_period
 from survey.evidence.verify_pack import verify_pack
+from survey.extensions import db
+from survey.i18n import to_local
+from survey.models import EvidenceJob
 from survey.models.types import utcnow
 from survey.summaries import summarise
 
@@ -31,7 +35,7 @@ def evidence_pack_command(agency_code, subtree, date_from, date_to, output) -> N
     agency = get_by_code(agency_code)
     if agency is None:
         raise click.ClickException(f"Không có đơn vị mã {agency_code!r}.")
-    start, end = default_period(utcnow().date())
+    start, end = default_period(to_local(utcnow()).date())
     start, end = _date(date_from, "--from") or start, _date(date_to, "--to") or end
     if start > end:
         raise click.ClickException("Ngày bắt đầu phải trước ngày kết thúc.")
@@ -41,11 +45,22 @@ def evidence_pack_command(agency_code, subtree, date_from, date_to, output) -> N
         result = build_pack(
             scope, output, progress=lambda stage, n: bar.update(n) if stage == "data" else None
         )
+    record_cli_pack(scope, result)
     seal = result.manifest["seal"]
     click.echo(f"Đã tạo {result.path}: {result.size} byte, SHA-256 {result.sha256}")
     click.echo(f"Niêm phong #{seal['id']}: {seal['tree_size']} lá, gốc {seal['root_hash']}")
     if not result.manifest["integrity_check"]["ok"]:
         click.echo("CẢNH BÁO: kiểm tra toàn vẹn phát hiện chỗ không khớp (xem báo cáo, mục 6).", err=True)
+
+
+def record_cli_pack(scope: EvidenceScope, result) -> None:
+    """Packs made on the command line are listed with the others (who: none)."""
+    job = EvidenceJob(
+        agency_id=scope.agency.id, subtree=scope.subtree, date_from=scope.date_from, date_to=scope.date_to
+    )
+    db.session.add(job)
+    job.rows_total = result.manifest["counts"]["responses"]
+    finish(job, result)
 
 
 @click.command("verify-pack")

@@ -1,0 +1,102 @@
+"""Running a pack in the background so the web worker answers at once.
+
+A thread per job, with its own app context and session; progress is written
+to the job row after every batch of rows, so any worker can show it. A job
+left "running" by a worker that died is reported as failed when shown.
+"""
+
+import logging
+import os
+import threading
+from datetime import timedelta
+
+from flask import Flask, current_app
+
+from survey.evidence.pack import build_pack
+from survey.evidence.scope import EvidenceScope
+from survey.extensions import db
+from survey.models import EvidenceJob
+from survey.models.evidence import JOB_DONE, JOB_FAILED, JOB_QUEUED, JOB_RUNNING
+from survey.models.types import utcnow
+from survey.summaries import summarise
+
+log = logging.getLogger(__name__)
+_threads: dict[int, threading.Thread] = {}
+STALE_AFTER = timedelta(hours=6)
+
+
+def scope_of(job: EvidenceJob) -> EvidenceScope:
+    return EvidenceScope(job.agency, job.subtree, job.date_from, job.date_to)
+
+
+def pack_path(job: EvidenceJob) -> str:
+    folder = current_app.config["EVIDENCE_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    return os.path.join(
+        folder, f"evidence-{job.id}-{job.agency.code}-{job.date_from:%Y%m%d}-{job.date_to:%Y%m%d}.zip"
+    )
+
+
+def start(job: EvidenceJob) -> threading.Thread:
+    app = current_app._get_current_object()  # noqa: SLF001 - the thread needs the real app
+    thread = threading.Thread(target=_run_in_app, args=(app, job.id), name=f"evidence-{job.id}", daemon=True)
+    _threads[job.id] = thread
+    thread.start()
+    return thread
+
+
+def wait(job_id: int, timeout: float = 120) -> None:
+    """For tests and the CLI: block until the job's thread ends."""
+    thread = _threads.get(job_id)
+    if thread is not None:
+        thread.join(timeout)
+
+
+def _run_in_app(app: Flask, job_id: int) -> None:
+    with app.app_context():
+        try:
+            run(job_id)
+        finally:
+            db.session.remove()
+            _threads.pop(job_id, None)
+
+
+def run(job_id: int) -> EvidenceJob:
+    job = db.session.get(EvidenceJob, job_id)
+    scope = scope_of(job)
+    job.status, job.rows_total = JOB_RUNNING, summarise(scope.agency_ids, scope.period).responses
+    db.session.commit()
+    try:
+        result = build_pack(scope, pack_path(job), progress=lambda stage, n: _advance(job_id, stage, n))
+    except Exception as exc:  # noqa: BLE001 - any failure is shown on the job page
+        log.exception("evidence pack %s failed", job_id)
+        db.session.rollback()
+        job = db.session.get(EvidenceJob, job_id)
+        job.status, job.error, job.finished_at = JOB_FAILED, str(exc)[:500], utcnow()
+        db.session.commit()
+        return job
+    job = db.session.get(EvidenceJob, job_id)
+    finish(job, result)
+    return job
+
+
+def finish(job: EvidenceJob, result) -> None:
+    job.status, job.finished_at, job.rows_done = JOB_DONE, utcnow(), job.rows_total
+    job.file_path, job.sha256, job.size = result.path, result.sha256, result.size
+    job.document_id = result.manifest["document_id"]
+    job.seal_root = (result.manifest["seal"] or {}).get("root_hash")
+    db.session.commit()
+
+
+def _advance(job_id: int, stage: str, rows: int) -> None:
+    if stage != "data" or not rows:
+        return
+    job = db.session.get(EvidenceJob, job_id)
+    job.rows_done += rows
+    db.session.commit()
+
+
+def is_stale(job: EvidenceJob) -> bool:
+    """Queued or running for hours with no thread here: its worker died."""
+    waiting = job.status in (JOB_QUEUED, JOB_RUNNING) and job.id not in _threads
+    return waiting and utcnow() - job.created_at > STALE_AFTER
