@@ -117,9 +117,7 @@ def _parents_first(rows, in_file: dict[str, int], report: ImportReport) -> list:
     return ordered
 
 
-def import_procedures(data: bytes) -> ImportReport:
-    report = ImportReport()
-    rows = read_rows(data, PROCEDURE_COLUMNS)
+def check_procedure_rows(rows, report: ImportReport) -> None:
     names: dict[str, tuple[int, str]] = {}
     for line, row in rows:
         code = row["code"]
@@ -134,23 +132,30 @@ def import_procedures(data: bytes) -> ImportReport:
         elif row["agency_code"] and get_by_code(row["agency_code"]) is None:
             report.add(line, f"Không tìm thấy đơn vị {row['agency_code']}.")
         names.setdefault(code, (line, row["name"]))
+
+
+def import_procedures(data: bytes) -> ImportReport:
+    """The CLI path: add and update, never retire (kept as it always was)."""
+    report = ImportReport()
+    rows = read_rows(data, PROCEDURE_COLUMNS)
+    check_procedure_rows(rows, report)
     if not report.ok:
         return report
     for _line, row in rows:
-        _upsert_procedure(row, report)
+        upsert_procedure(row, report)
     db.session.commit()
     return report
 
 
-def _upsert_procedure(row: dict, report: ImportReport) -> None:
+def upsert_procedure(row: dict, report: ImportReport) -> None:
     procedure = db.session.scalar(select(Procedure).where(Procedure.code == row["code"]))
     if procedure is None:
         procedure = Procedure(code=row["code"], name=row["name"], field=row["field"])
         db.session.add(procedure)
         db.session.flush()
         report.created += 1
-    elif (procedure.name, procedure.field) != (row["name"], row["field"]):
-        procedure.name, procedure.field = row["name"], row["field"]
+    elif (procedure.name, procedure.field, procedure.active) != (row["name"], row["field"], True):
+        procedure.name, procedure.field, procedure.active = row["name"], row["field"], True
         report.updated += 1
     if row["agency_code"]:
         agency = get_by_code(row["agency_code"])

@@ -1,11 +1,22 @@
 """Loading the default questionnaire and choosing the version for an agency."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from survey import questionnaire_v1 as v1
 from survey.agencies import ancestors
 from survey.extensions import db
-from survey.models import Agency, Criterion, Question, QuestionnaireVersion
+from survey.i18n import to_local
+from survey.models import (
+    Agency,
+    AgencyClosure,
+    AgencyQuestionnaire,
+    Criterion,
+    Question,
+    QuestionnaireVersion,
+)
+from survey.models.types import utcnow
 
 
 def ensure_criteria() -> None:
@@ -67,3 +78,22 @@ def version_for(agency: Agency) -> QuestionnaireVersion:
         if found is not None:
             return found
     return default_version() or ensure_default()
+
+
+def assigned_version(agency: Agency, when: datetime | None = None) -> QuestionnaireVersion:
+    """The version the agency uses on `when` (default now), as the console assigned it.
+
+    The nearest assignment up the tree that has started wins (the agency's
+    own, else its parent's, ...); without one, the newest version made for
+    the agency or an ancestor, else the province-wide default.
+    """
+    day = to_local(when or utcnow()).date()
+    stmt = (
+        select(AgencyQuestionnaire)
+        .join(AgencyClosure, AgencyClosure.ancestor_id == AgencyQuestionnaire.agency_id)
+        .where(AgencyClosure.descendant_id == agency.id, AgencyQuestionnaire.valid_from <= day)
+        .order_by(AgencyClosure.depth, AgencyQuestionnaire.valid_from.desc())
+        .limit(1)
+    )
+    found = db.session.scalar(stmt)
+    return found.questionnaire if found is not None else version_for(agency)

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from survey.auth import bp
 from survey.auth.access import any_staff_role, public
-from survey.auth.forms import LoginForm
+from survey.auth.forms import LoginForm, SetPasswordForm
 from survey.extensions import db
 from survey.models import User
 from survey.models.types import utcnow
@@ -40,3 +40,23 @@ def logout():
 @bp.app_context_processor
 def inject_user():
     return {"user": current_user}
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str):
+    """The one-time link from an invitation or a reset (survey/invitations.py)."""
+    from survey import audit, invitations
+
+    account = invitations.user_for(token)
+    if account is None:
+        return render_template("auth/set_password.html", form=None), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        account.set_password(form.password.data)
+        account.failed_logins, account.locked_until = 0, None
+        audit.record("user", account.email, "set_password", account.agency_id)
+        db.session.commit()
+        flash(_("Đã đặt mật khẩu. Mời đăng nhập."))
+        return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form), 422 if form.errors else 200

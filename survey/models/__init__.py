@@ -1,7 +1,9 @@
 """All models, imported here so Alembic and the app see every table."""
 
+from survey.models.admin_log import AdminLog
 from survey.models.agency import Agency, AgencyClosure
 from survey.models.api_token import ApiToken
+from survey.models.assignment import AgencyQuestionnaire
 from survey.models.contact import Contact
 from survey.models.dossier_link import DossierLink
 from survey.models.evidence import EvidenceDownload, EvidenceJob
@@ -27,6 +29,8 @@ from survey.models.survey_point import SurveyPoint
 from survey.models.user import User
 
 __all__ = [
+    "AdminLog",
+    "AgencyQuestionnaire",
     "Agency",
     "AgencyClosure",
     "AgencyProcedure",

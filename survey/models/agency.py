@@ -22,9 +22,23 @@ class Agency(db.Model):
     quality_target: Mapped[float | None] = mapped_column(Float)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Retired units stay in the tree: their responses keep pointing at them.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when the unit was merged into another (2025 reform); it then sits
+    # under the surviving unit so that unit's summaries include its history.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
 
-    parent: Mapped["Agency | None"] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list["Agency"]] = relationship(back_populates="parent", order_by="Agency.name")
+    parent: Mapped["Agency | None"] = relationship(
+        remote_side=[id], back_populates="children", foreign_keys=[parent_id]
+    )
+    children: Mapped[list["Agency"]] = relationship(
+        back_populates="parent", order_by="Agency.name", foreign_keys=[parent_id]
+    )
+    merged_into: Mapped["Agency | None"] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     def __repr__(self) -> str:
         return f"<Agency {self.code}>"

@@ -15,7 +15,7 @@ from survey.netid import client_network_key
 from survey.points import find_point
 from survey.public import bp
 from survey.public.forms import OTHER_PROCEDURE, build_form_class, new_nonce
-from survey.questionnaires import version_for
+from survey.questionnaires import assigned_version
 from survey.responses import Submission, record
 from survey.retirement import current_replacement
 from survey.scans import count_scan
@@ -89,7 +89,7 @@ def survey_from_qr(code: str):
 
 def survey_page(point, dossier_link=None):
     """The questionnaire for a point; a dossier link makes the answer single-use."""
-    version = version_for(point.agency)
+    version = assigned_version(point.agency)
     procedures = _agency_procedures(point)
     form_class = build_form_class(
         version, current_locale(), procedures, current_app.config["COMMENT_MAX_LENGTH"]
