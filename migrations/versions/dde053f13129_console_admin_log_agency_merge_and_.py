@@ -1,7 +1,7 @@
 """console: admin log, agency merge and retirement, questionnaire assignment
 
 Revision ID: dde053f13129
-Revises: 41340136bd6c
+Revises: 468096984240
 Create Date: 2026-12-02 00:28:57.388692
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'dde053f13129'
-down_revision = '41340136bd6c'
+down_revision = '468096984240'
 branch_labels = None
 depends_on = None
 
