@@ -1,7 +1,7 @@
 """console: admin log, agency merge and retirement, questionnaire assignment
 
 Revision ID: dde053f13129
-Revises: 468096984240
+Revises: b6a271ef8811
 Create Date: 2026-12-02 00:28:57.388692
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'dde053f13129'
-down_revision = '468096984240'
+down_revision = 'b6a271ef8811'
 branch_labels = None
 depends_on = None
 
