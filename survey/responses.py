@@ -37,6 +37,7 @@ def record(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -
     if existing is not None:
         return existing, False
     response = _build(point, version, sub)
+    place = (point.agency_id, point.id)  # read before the commit expires them
     db.session.add(response)
     try:
         db.session.commit()
@@ -48,7 +49,7 @@ def record(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -
         return existing, False
     from survey.followup.alerts import after_response  # spike alerts, after the commit
 
-    after_response(response)
+    after_response(*place)
     return response, True
 
 

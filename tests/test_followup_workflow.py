@@ -54,6 +54,17 @@ def test_a_low_criterion_answer_counts_even_with_a_fair_overall(province):
     assert case_of(response) is not None
 
 
+def test_a_reported_request_for_extra_money_opens_a_case_whatever_the_rating(province):
+    from survey.contacts import store_contact
+
+    response = factories.answer(province.point_a, overall=4, Q7=2)
+    store_contact(response, "0912 000 111", None)
+    refused_to_say = factories.answer(province.point_a, overall=4, Q7=3)
+    store_contact(refused_to_say, "0912 000 222", None)
+    db.session.commit()
+    assert case_of(response) is not None and case_of(refused_to_say) is None
+
+
 def test_agency_threshold_is_configurable(province):
     followup_settings.save(
         province.commune_a.id,

@@ -31,65 +31,80 @@ def is_spike(answers: int, unhappy: int, min_answers: int, share: float) -> bool
     return answers >= min_answers and answers > 0 and unhappy / answers >= share
 
 
-def _counts(condition, since: datetime, now: datetime) -> tuple[int, int]:
-    stmt = select(func.count(Response.id), func.count(case((Response.overall <= UNHAPPY_MAX, 1)))).where(
-        condition, Response.overall.is_not(None), Response.submitted_at > since, Response.submitted_at <= now
+def _counts(agency_id: int, point_id: int, since: datetime, now: datetime) -> dict[str, tuple[int, int]]:
+    """(answers, unhappy) at the point and at its agency, in one indexed
+    query: a point's responses are a subset of its agency's."""
+    unhappy = Response.overall <= UNHAPPY_MAX
+    at_point = Response.survey_point_id == point_id
+    stmt = select(
+        func.count(Response.id),
+        func.count(case((unhappy, 1))),
+        func.count(case((at_point, 1))),
+        func.count(case((at_point & unhappy, 1))),
+    ).where(
+        Response.agency_id == agency_id,
+        Response.overall.is_not(None),
+        Response.submitted_at > since,
+        Response.submitted_at <= now,
     )
-    answers, unhappy = db.session.execute(stmt).one()
-    return answers, unhappy
+    agency_n, agency_unhappy, point_n, point_unhappy = db.session.execute(stmt).one()
+    return {LEVEL_AGENCY: (agency_n, agency_unhappy), LEVEL_POINT: (point_n, point_unhappy)}
 
 
 def _recent_alert(level: str, agency_id: int, point_id: int | None, since: datetime) -> bool:
     stmt = select(Alert.id).where(
         Alert.level == level, Alert.agency_id == agency_id, Alert.window_end > since
     )
-    stmt = stmt.where(Alert.survey_point_id == point_id) if point_id else stmt
+    stmt = stmt.where(Alert.survey_point_id == point_id) if level == LEVEL_POINT else stmt
     return db.session.scalar(stmt.limit(1)) is not None
 
 
-def _check(level: str, agency_id: int, point_id: int | None, now: datetime) -> Alert | None:
-    rules = followup_settings.effective(agency_id)
-    since = now - timedelta(minutes=rules.alert_window_minutes)
-    condition = Response.survey_point_id == point_id if point_id else Response.agency_id == agency_id
-    answers, unhappy = _counts(condition, since, now)
-    if not is_spike(answers, unhappy, rules.alert_min_answers, rules.alert_unhappy_share):
-        return None
+def _raise(level: str, agency_id: int, point_id: int | None, window: tuple, counts: tuple) -> Alert | None:
+    since, now = window
     if _recent_alert(level, agency_id, point_id, since):
         return None  # one alert per place per window
     alert = Alert(
         agency_id=agency_id,
-        survey_point_id=point_id,
+        survey_point_id=point_id if level == LEVEL_POINT else None,
         level=level,
         window_start=since,
         window_end=now,
-        answers=answers,
-        unhappy=unhappy,
+        answers=counts[0],
+        unhappy=counts[1],
         created_at=now,
     )
     db.session.add(alert)
     db.session.flush()
-    log.warning("alert %s: %s/%s unhappy at %s %s", alert.id, unhappy, answers, level, point_id or agency_id)
+    log.warning(
+        "alert %s: %s/%s unhappy at %s of agency %s", alert.id, counts[1], counts[0], level, agency_id
+    )
     return alert
 
 
 def check_place(agency_id: int, point_id: int, now: datetime | None = None) -> list[Alert]:
+    """Two queries when nothing is wrong: the agency's rules and the counts."""
     now = now or utcnow()
-    found = [_check(LEVEL_POINT, agency_id, point_id, now), _check(LEVEL_AGENCY, agency_id, None, now)]
+    rules = followup_settings.effective(agency_id)
+    since = now - timedelta(minutes=rules.alert_window_minutes)
+    found = []
+    for level, counts in _counts(agency_id, point_id, since, now).items():
+        if is_spike(*counts, rules.alert_min_answers, rules.alert_unhappy_share):
+            found.append(_raise(level, agency_id, point_id, (since, now), counts))
     return [a for a in found if a is not None]
 
 
-def after_response(response: Response) -> list[Alert]:
-    """Called once a response is committed: never loses or delays the answer
-    beyond one indexed count; an email goes out only when a spike is new."""
+def after_response(agency_id: int, point_id: int) -> list[Alert]:
+    """Called once a response is committed: never loses the answer and adds
+    two indexed queries; an email goes out only when a spike is new."""
     try:
-        alerts = check_place(response.agency_id, response.survey_point_id, response.submitted_at)
-        db.session.commit()
-        if alerts:
+        alerts = check_place(agency_id, point_id)
+        if alerts:  # nothing to commit otherwise
+            db.session.commit()
             send_pending()
         return alerts
     except Exception:  # the answer is already stored; never fail the citizen
         db.session.rollback()
-        log.exception("alert check failed for response %s", response.id)
+        log.exception("alert check failed at point %s", point_id)
         return []
 
 

@@ -62,6 +62,30 @@ def lowest_scale_answer(response: Response) -> int | None:
     return min(candidates) if candidates else None
 
 
+EXTRA_PAYMENT_YES = 2  # Q7 "Có": asked to pay beyond the official fees
+
+
+def asked_to_pay(response: Response) -> bool:
+    stmt = (
+        select(Answer.id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(
+            Answer.response_id == response.id,
+            Question.criterion_code == "extra_payment",
+            Answer.value == EXTRA_PAYMENT_YES,
+        )
+    )
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def needs_follow_up(response: Response) -> bool:
+    """A low answer (per the agency's threshold) or a reported request for
+    extra money: either is a nonconformity the agency must answer."""
+    lowest = lowest_scale_answer(response)
+    threshold = followup_settings.effective(response.agency_id).low_threshold
+    return (lowest is not None and lowest <= threshold) or asked_to_pay(response)
+
+
 def case_for_response(response_id: int) -> Case | None:
     return db.session.scalar(select(Case).where(Case.response_id == response_id))
 
@@ -99,8 +123,7 @@ def on_contact_stored(response: Response, contact: Contact) -> Case | None:
     """A consented contact after a low answer opens a case automatically."""
     if contact.phone is None and contact.email is None:
         return None
-    lowest = lowest_scale_answer(response)
-    if lowest is None or lowest > followup_settings.effective(response.agency_id).low_threshold:
+    if not needs_follow_up(response):
         return None
     case = open_case(response)
     if case.contact_id is None:
