@@ -24,6 +24,8 @@ class Submission:
     locale: str = "vi"
     device_key: str | None = None
     network_key: str | None = None
+    # A one-time dossier link: the unique column refuses a second answer.
+    dossier_link_id: int | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -67,6 +69,7 @@ def _build(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -
         locale=sub.locale,
         device_key=sub.device_key,
         network_key=sub.network_key,
+        dossier_link_id=sub.dossier_link_id,
     )
     by_key = {q.key: q for q in version.questions}
     for key, value in sub.answers.items():

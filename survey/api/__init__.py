@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from survey.api import cases, summary, views  # noqa: E402,F401
+from survey.api import cases, dossier_links, summary, views  # noqa: E402,F401

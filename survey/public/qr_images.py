@@ -17,7 +17,7 @@ from survey.public import bp
 DEFAULT_PNG_SIZE = 600
 
 
-def _requested_size() -> int:
+def requested_size() -> int:
     raw = request.args.get("size", "")
     if not raw:
         return DEFAULT_PNG_SIZE
@@ -49,7 +49,7 @@ def _point_or_404(code: str):
 @public
 def qr_png(code: str):
     point = _point_or_404(code)
-    body = qr.png_bytes(qr_url(point.code), _requested_size(), _wants_logo(point.agency))
+    body = qr.png_bytes(qr_url(point.code), requested_size(), _wants_logo(point.agency))
     return image_response(body, "image/png")
 
 

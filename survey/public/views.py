@@ -11,6 +11,8 @@ from survey.auth.access import public
 from survey.extensions import db
 from survey.i18n import current_locale
 from survey.models import AgencyProcedure, Procedure
+from survey.models.response import CHANNEL_DOSSIER
+from survey.models.types import utcnow
 from survey.netid import client_network_key
 from survey.points import find_point
 from survey.public import bp
@@ -59,7 +61,7 @@ def _load_point_or_page(code: str):
     return point
 
 
-def _count(point) -> None:
+def count_scan_quietly(point) -> None:
     """A scan is counted when the page is opened; counting never blocks the survey."""
     try:
         count_scan(point.id)
@@ -73,7 +75,7 @@ def _count(point) -> None:
 def survey(code: str):
     point = _load_point_or_page(code)
     if request.method == "GET":
-        _count(point)
+        count_scan_quietly(point)
     if point.is_retired:
         replacement = current_replacement(point)
         return render_template("public/retired.html", point=point, replacement=replacement), 410
@@ -98,14 +100,16 @@ def survey_page(point, dossier_link=None):
     if request.method == "GET":
         form.nonce.data = new_nonce()
     elif form.validate_on_submit():
-        _store(point, version, form, procedures)
+        _store(point, version, form, procedures, dossier_link)
         return redirect(url_for("public.thanks", code=point.code))
-    return render_template("public/survey.html", point=point, version=version, form=form), (
-        422 if form.errors else 200
+    page = render_template(
+        "public/survey.html", point=point, version=version, form=form, dossier=dossier_link
     )
+    return page, (422 if form.errors else 200)
 
 
-def _store(point, version, form, procedures) -> None:
+def _store(point, version, form, procedures, dossier_link=None) -> None:
+    """Store the answer; with a dossier link, mark it used in the same transaction."""
     chosen = None
     if procedures and form.Q0.data not in (None, "", OTHER_PROCEDURE):
         chosen = next((p for p in procedures if p.code == form.Q0.data), None)
@@ -118,6 +122,10 @@ def _store(point, version, form, procedures) -> None:
         locale=current_locale(),
         network_key=client_network_key(),
     )
+    if dossier_link is not None:
+        submission.channel = CHANNEL_DOSSIER
+        submission.dossier_link_id = dossier_link.id
+        dossier_link.used_at = utcnow()
     record(point, version, submission)
 
 
