@@ -27,10 +27,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
-    from survey import errors, i18n
+    from survey import compression, errors, i18n
 
     errors.register(app)
     i18n.register(app)
+    compression.register(app)
     return app
 
 
@@ -59,11 +60,13 @@ def register_blueprints(app: Flask) -> None:
     from survey.extensions import csrf
     from survey.followup.blueprint import load_views as followup_views
     from survey.public import bp as public_bp
+    from survey.questionnaire_admin import bp as questionnaire_admin_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(questionnaire_admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(followup_views())
     app.register_blueprint(evidence_bp)

@@ -18,6 +18,10 @@ def _render(status: int, title: str, message: str):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+def _citizen_path() -> bool:
+    return request.path.startswith(("/s/", "/kiosk/"))
+
+
 def _http_error(error: HTTPException):
     titles = {
         400: _("Yêu cầu không hợp lệ"),
@@ -33,12 +37,20 @@ def _http_error(error: HTTPException):
         429: _("Bạn đã gửi quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút."),
     }
     code = error.code or 500
+    if code == 429 and _citizen_path():
+        from survey.public import citizen_errors
+
+        return citizen_errors.render("too_many")
     title = titles.get(code, error.name)
     return _render(code, title, messages.get(code, _("Vui lòng kiểm tra lại và thử lại.")))
 
 
 def _database_down(_error):
     db.session.rollback()
+    if _citizen_path():
+        from survey.public import citizen_errors
+
+        return citizen_errors.render("server_trouble")
     return _render(
         503,
         _("Hệ thống đang bận"),
@@ -48,6 +60,10 @@ def _database_down(_error):
 
 def _server_error(_error):
     db.session.rollback()
+    if _citizen_path():
+        from survey.public import citizen_errors
+
+        return citizen_errors.render("server_trouble")
     return _render(
         500,
         _("Đã có lỗi xảy ra"),

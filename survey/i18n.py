@@ -1,6 +1,7 @@
 """Locale choice and Vietnamese/English formatting of dates and numbers."""
 
 from datetime import date, datetime
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request
@@ -63,6 +64,12 @@ def format_int(value: int | None, locale: str | None = None) -> str:
     return format_decimal(value, 0, locale) if value is not None else "—"
 
 
+def language_url(lang: str) -> str:
+    """This page in another language, keeping its other query arguments."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return "?" + urlencode([*args, ("lang", lang)])
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
@@ -79,4 +86,4 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def locale_context():
-        return {"current_locale": current_locale()}
+        return {"current_locale": current_locale(), "language_url": language_url}

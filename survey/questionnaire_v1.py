@@ -3,13 +3,9 @@
 Data only: `questionnaires.ensure_default()` turns it into rows once.
 """
 
-L5 = [
-    {"value": 1, "vi": "Rất không hài lòng", "en": "Very dissatisfied"},
-    {"value": 2, "vi": "Không hài lòng", "en": "Dissatisfied"},
-    {"value": 3, "vi": "Bình thường", "en": "Neutral"},
-    {"value": 4, "vi": "Hài lòng", "en": "Satisfied"},
-    {"value": 5, "vi": "Rất hài lòng", "en": "Very satisfied"},
-]
+from survey import scales
+
+L5 = [dict(option) for option in scales.L5.options]
 
 
 def _l5_with_na(vi: str, en: str) -> list[dict]:

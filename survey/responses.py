@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from survey import scales
 from survey.extensions import db
 from survey.models import Answer, Procedure, QuestionnaireVersion, Response, SurveyPoint
 from survey.models.response import CHANNEL_QR
@@ -16,8 +17,9 @@ class Submission:
     """What the citizen sent, already validated by the form."""
 
     nonce: str
-    # question key -> option value (None = "not applicable")
-    answers: dict[str, int | None]
+    # question key -> option value: an int code, None for "not applicable",
+    # or the posted option code ("5", "na", "ns"...; see scales.option_code)
+    answers: dict[str, int | str | None]
     comment: str | None = None
     procedure: Procedure | None = None
     channel: str = CHANNEL_QR
@@ -64,7 +66,7 @@ def _build(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -
         procedure_id=procedure.id if procedure else None,
         questionnaire_id=version.id,
         channel=sub.channel,
-        overall=sub.answers.get(OVERALL_KEY),
+        overall=None,
         comment=(sub.comment or "").strip() or None,
         locale=sub.locale,
         device_key=sub.device_key,
@@ -72,9 +74,24 @@ def _build(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -
         dossier_link_id=sub.dossier_link_id,
     )
     by_key = {q.key: q for q in version.questions}
-    for key, value in sub.answers.items():
+    for key, raw in sub.answers.items():
         question = by_key[key]
-        response.answers.append(Answer(question_id=question.id, value=value, not_applicable=value is None))
+        option = scales.find_option(question.options, raw)
+        if option is None and raw is None:
+            option = {"value": None, "na": True}  # an import's "no answer": kept out of denominators
+        if option is None:
+            raise ValueError(f"{key}: {raw!r} is not an option of this question")
+        if key == OVERALL_KEY:
+            response.overall = option.get("value")
+        response.answers.append(
+            Answer(
+                question_id=question.id,
+                value=option.get("value"),
+                not_applicable=bool(option.get("na")),
+                scale=scales.scale_of(question.options) if question.kind == "scale" else None,
+                label=option.get("vi"),
+            )
+        )
     return response
 
 

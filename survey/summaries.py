@@ -41,14 +41,18 @@ class CriterionFigures:
     counts: dict[int, int]  # answer value 1..5 -> number of counted answers
     not_applicable: int
     rate: Rate
+    # Answers of a 3-/4-level scale without a 1-5 code ("not satisfied",
+    # survey/scales.py): in the denominator, never satisfied, not in the mean.
+    uncoded: int = 0
 
     @property
     def n(self) -> int:
-        return sum(self.counts.values())
+        return sum(self.counts.values()) + self.uncoded
 
     @property
     def mean(self) -> float | None:
-        return sum(v * c for v, c in self.counts.items()) / self.n if self.n else None
+        coded = sum(self.counts.values())
+        return sum(v * c for v, c in self.counts.items()) / coded if coded else None
 
 
 @dataclass(frozen=True)
@@ -96,17 +100,20 @@ def summarise(agency_ids: list[int] | None, period=Period(), procedure_id: int |
 
 
 def criteria_figures(dists: dict[str, list[int]]) -> list[CriterionFigures]:
-    """Turn n1..n5 + N/A counts per criterion code into figures, in questionnaire order."""
+    """Turn n1..n5, N/A and uncoded counts per criterion code into figures, in questionnaire order.
+
+    Uncoded answers (3-/4-level "not satisfied", survey/scales.py) are in the
+    denominator and never satisfied; N/A answers are in no denominator."""
     names = {c.code: c for c in db.session.scalars(select(Criterion))}
     result = []
     for code in sorted(dists, key=_order):
-        *counts, na = dists[code]
+        *counts, na, uncoded = dists[code]
         dist = dict(zip(SCALE_VALUES, counts, strict=True))
         info = names.get(code)
-        rate = Rate(dist[4] + dist[5], sum(counts), _min_sample())
+        rate = Rate(dist[4] + dist[5], sum(counts) + uncoded, _min_sample())
         result.append(
             CriterionFigures(
-                code, info.name_vi if info else code, info.name_en if info else code, dist, na, rate
+                code, info.name_vi if info else code, info.name_en if info else code, dist, na, rate, uncoded
             )
         )
     return result
@@ -190,7 +197,7 @@ def _summarise_raw(agency_ids: list[int] | None, period: Period, procedure_id: i
     )
     dists: dict[str, list[int]] = {}
     for code, value, is_na, n in db.session.execute(stmt):
-        row = dists.setdefault(code, [0] * 6)
-        row[5 if (is_na or value is None) else value - 1] += n
+        row = dists.setdefault(code, [0] * 7)  # n1..n5, N/A, uncoded
+        row[5 if is_na else 6 if value is None else value - 1] += n
     rate = Rate(satisfied, counted_n, _min_sample())
     return Summary(total, counted_n, satisfied, rate, criteria_figures(dists))

@@ -50,6 +50,11 @@ TEST_CONFIG = {
     "TESTING": True,
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
+    # Tests run at any hour; tests of the opening-hours flag set their own.
+    "OPENING_HOURS": "00:00-24:00",
+    "OPENING_DAYS": "1-7",
+    # Tables are wiped between tests and ids reused: no cached questionnaires.
+    "QUESTIONNAIRE_CACHE_SECONDS": 0,
     "PUBLIC_BASE_URL": "https://hailong.example.vn",
     "SECRET_KEY": "test-secret-key-not-for-production",
 }

@@ -69,7 +69,7 @@ def test_same_nonce_twice_stores_one_response(client, province):
 def test_missing_overall_keeps_answers_and_names_the_field(client, province):
     page = client.post(f"/s/{province.point_a.code}", data={"nonce": "n-1", "Q1": "2", "Q10": "Chờ lâu quá"})
     assert page.status_code == 422
-    assert 'href="#f-Q9"' in page.text
+    assert 'href="#Q9-0"' in page.text  # the summary links to the first option
     assert '<input checked id="Q1-1" name="Q1" type="radio" value="2">' in page.text
     assert "Chờ lâu quá" in page.text
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 0
@@ -78,7 +78,8 @@ def test_missing_overall_keeps_answers_and_names_the_field(client, province):
 def test_unknown_code_is_a_readable_404(client):
     page = client.get("/s/ZZZZ9999")
     assert page.status_code == 404
-    assert "Không tìm thấy trang" in page.text
+    assert "Không tìm thấy phiếu khảo sát" in page.text
+    assert "quét lại mã QR tại quầy" in page.text  # what to do next
 
 
 def test_agency_level_point_offers_procedure_pick_list(client, province):

@@ -40,6 +40,7 @@ class QuestionnaireVersion(db.Model):
     questions: Mapped[list["Question"]] = relationship(
         back_populates="questionnaire", order_by="Question.position"
     )
+    agency: Mapped["Agency | None"] = relationship()  # noqa: F821 (survey.models.agency)
 
 
 class Question(db.Model):

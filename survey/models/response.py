@@ -62,11 +62,18 @@ class Answer(db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
-    # Option code (1-5 on the L5 scale); NULL when the answer is "not applicable".
+    # Option code (1-5 on the L5 scale); NULL when the answer is "not applicable"
+    # or an uncoded answer of a 3-/4-level scale ("not satisfied": see scales.py).
     value: Mapped[int | None] = mapped_column(SmallInteger)
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The scale id (L5/L4/L3) of a rating answer and the Vietnamese label of the
+    # option chosen, so an answer stays interpretable whatever the scale. NULL
+    # scale on rows older than this column: they are all L5 (questionnaire v1).
+    scale: Mapped[str | None] = mapped_column(String(10))
+    label: Mapped[str | None] = mapped_column(String(200))
 
     response: Mapped[Response] = relationship(back_populates="answers")
+    question: Mapped["Question"] = relationship()  # noqa: F821 (survey.models.questionnaire)
 
 
 class ResponseExclusion(db.Model):

@@ -29,6 +29,8 @@ class _Distribution:
     n4: Mapped[int] = mapped_column(Integer, default=0)
     n5: Mapped[int] = mapped_column(Integer, default=0)
     na: Mapped[int] = mapped_column(Integer, default=0)
+    # Uncoded "not satisfied" answers of 3-/4-level scales (survey/scales.py).
+    nu: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RollupDayTotals(_Totals, db.Model):

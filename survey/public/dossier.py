@@ -7,7 +7,7 @@ from survey import dossiers, qr
 from survey.auth.access import public
 from survey.public import bp
 from survey.public.qr_images import image_response, requested_size
-from survey.public.views import count_scan_quietly, survey_page
+from survey.public.survey import count_scan_quietly, survey_page
 from survey.responses import find_by_nonce
 
 

@@ -1,52 +1,66 @@
-"""The citizen's form, built from the questionnaire version's questions."""
+"""The citizen's forms: the survey, built from the questionnaire version's
+questions, and the separate, consented contact step."""
 
 import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 
+from survey import scales
 from survey.models import Procedure, Question, QuestionnaireVersion
 
-NA = "na"
 OTHER_PROCEDURE = "other"
+HONEYPOT = "website"
 
 
 class SurveyFormBase(FlaskForm):
     nonce = HiddenField()
-    # Honeypot: hidden from people by CSS, filled in by naive bots.
+    # Honeypot: moved off-screen by CSS, filled in by naive bots; a filled one
+    # keeps the response but excludes it pending review (antiabuse.py).
     website = StringField(_l("Để trống ô này"), validators=[Optional()])
 
-    def answers(self) -> dict[str, int | None]:
-        """Question key -> option value (None for "not applicable")."""
+    def answers(self) -> dict[str, str]:
+        """Question key -> posted option code ("5", "na", "ns"...), answered ones only."""
         result = {}
         for question in self.questions:
             if question.kind not in ("scale", "choice"):
                 continue
             raw = getattr(self, question.key).data
-            if raw in (None, "", "None"):
-                continue
-            result[question.key] = None if raw == NA else int(raw)
-        return result
+            if raw not in (None, "", "None"):
+                result[question.key] = raw
+        return {key: raw for key, raw in result.items() if self._shown(key, result)}
 
-
-def _label(question: Question, locale: str) -> str:
-    return question.text_en if locale == "en" else question.text_vi
+    def _shown(self, key: str, given: dict[str, str]) -> bool:
+        """A follow-up question (Q6b) counts only when its condition holds:
+        without JavaScript it is always on the page."""
+        condition = next((q.show_if for q in self.questions if q.key == key), None)
+        if not condition:
+            return True
+        return given.get(condition["question"]) in {str(v) for v in condition["in"]}
 
 
 def _choices(question: Question, locale: str) -> list[SelectChoice]:
-    return [
-        SelectChoice(
-            NA if option.get("na") else str(option["value"]), option["en" if locale == "en" else "vi"]
-        )
-        for option in question.options
-    ]
+    text = "en" if locale == "en" else "vi"
+    return [SelectChoice(scales.option_code(option), option[text]) for option in question.options]
 
 
-def _required_message():
-    return _l("Vui lòng chọn một câu trả lời cho câu hỏi này.")
+def _rating_field(question: Question, locale: str, label: str) -> RadioField:
+    validators = (
+        [InputRequired(_l("Vui lòng chọn một câu trả lời cho câu hỏi này."))]
+        if question.required
+        else [Optional()]
+    )
+    return RadioField(label, choices=_choices(question, locale), validators=validators)
+
+
+def _procedure_field(label: str, procedures: list[Procedure]) -> SelectField:
+    choices = [SelectChoice("", _l("— Chọn thủ tục —"))]
+    choices += [SelectChoice(p.code, f"{p.name} ({p.code})") for p in procedures]
+    choices.append(SelectChoice(OTHER_PROCEDURE, _l("Khác / Không rõ")))
+    return SelectField(label, choices=choices, validators=[Optional()])
 
 
 def build_form_class(
@@ -58,22 +72,46 @@ def build_form_class(
     """One WTForms class per questionnaire version; `procedures` adds the Q0 list."""
     attrs: dict = {"questions": list(version.questions)}
     for question in version.questions:
-        label = _label(question, locale)
+        label = question.text_en if locale == "en" else question.text_vi
         if question.kind in ("scale", "choice"):
-            validators = [InputRequired(_required_message())] if question.required else [Optional()]
-            attrs[question.key] = RadioField(label, choices=_choices(question, locale), validators=validators)
+            attrs[question.key] = _rating_field(question, locale, label)
         elif question.kind == "text":
             too_long = _l("Góp ý tối đa %(n)d ký tự.", n=comment_max)
             attrs[question.key] = TextAreaField(
                 label, validators=[Optional(), Length(max=comment_max, message=too_long)]
             )
         elif question.kind == "procedure" and procedures:
-            choices = [SelectChoice("", _l("— Chọn thủ tục —"))]
-            choices += [SelectChoice(p.code, f"{p.name} ({p.code})") for p in procedures]
-            choices.append(SelectChoice(OTHER_PROCEDURE, _l("Khác / Không rõ")))
-            attrs[question.key] = SelectField(label, choices=choices, validators=[Optional()])
+            attrs[question.key] = _procedure_field(label, procedures)
     return type("SurveyForm", (SurveyFormBase,), attrs)
 
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(24)
+
+
+PHONE_PATTERN = r"^\+?[0-9 .()-]{8,20}$"
+
+
+class ContactForm(FlaskForm):
+    """Contact details for a follow-up: optional, separate, explicitly consented."""
+
+    phone = StringField(
+        _l("Số điện thoại"),
+        validators=[Optional(), Regexp(PHONE_PATTERN, message=_l("Số điện thoại không hợp lệ."))],
+    )
+    email = StringField(
+        _l("Email"),
+        validators=[Optional(), Length(max=254), Email(message=_l("Email không hợp lệ."))],
+    )
+    consent = BooleanField(
+        _l("Tôi đồng ý để cơ quan dùng số điện thoại hoặc email này chỉ để liên hệ lại về ý kiến của tôi."),
+        validators=[InputRequired(_l("Vui lòng đánh dấu ô đồng ý nếu muốn được liên hệ lại."))],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.phone.data or "").strip() and not (self.email.data or "").strip():
+            # Field-level Optional() stops inline validators on empty fields.
+            self.phone.errors = [*self.phone.errors, _l("Vui lòng nhập số điện thoại hoặc email.")]
+            return False
+        return valid

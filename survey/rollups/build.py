@@ -74,13 +74,14 @@ def recompute_day(day: date, agency_ids: list[int] | None = None) -> None:
                 for v in VALUES
             ],
             func.count(case((Answer.not_applicable.is_(True), 1))),
+            func.count(case((and_(Answer.value.is_(None), Answer.not_applicable.is_(False)), 1))),
         )
         .join(Answer, Answer.response_id == Response.id)
         .join(Question, Question.id == Answer.question_id)
         .where(*where, counted, Question.kind == "scale", Question.criterion_code.is_not(None))
         .group_by(Response.agency_id, Question.criterion_code)
     )
-    columns = ["agency_id", "day", "criterion", "n1", "n2", "n3", "n4", "n5", "na"]
+    columns = ["agency_id", "day", "criterion", "n1", "n2", "n3", "n4", "n5", "na", "nu"]
     db.session.execute(insert(RollupDayCriteria).from_select(columns, criteria))
 
 
@@ -110,5 +111,5 @@ def recompute_month(month: date, agency_ids: list[int] | None = None) -> None:
     _month_from_days(RollupMonthAgency, RollupDayTotals, month, ["channel"], totals, agency_ids)
     _month_from_days(RollupMonthProcedure, RollupDayTotals, month, ["procedure_id"], totals, agency_ids)
     _month_from_days(RollupMonthPoint, RollupDayTotals, month, ["point_id"], totals, agency_ids)
-    distribution = ["n1", "n2", "n3", "n4", "n5", "na"]
+    distribution = ["n1", "n2", "n3", "n4", "n5", "na", "nu"]
     _month_from_days(RollupMonthCriteria, RollupDayCriteria, month, ["criterion"], distribution, agency_ids)

@@ -27,7 +27,9 @@ from survey.periods import add_months, local_day_start, month_end, month_start
 from survey.rollups.build import VALUES, counted_condition
 
 TOTALS = ("responses", "counted", "satisfied")
-DISTRIBUTION = ("n1", "n2", "n3", "n4", "n5", "na")
+# n1..n5, N/A, and "uncoded" answers of 3-/4-level scales ("not satisfied",
+# survey/scales.py): no 1-5 code, in the denominator, never satisfied.
+DISTRIBUTION = ("n1", "n2", "n3", "n4", "n5", "na", "nu")
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ def criteria(segments: list[Segment], scope: Scope, by: tuple = ("criterion",)) 
     Roll-ups carry no procedure: a procedure filter reads raw rows."""
     if scope.procedure_id is not None:
         segments = [Segment("raw", s.month, s.start, s.end) for s in segments]
-    result: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
+    result: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(DISTRIBUTION))
     months = [s.month for s in segments if s.source == "month"]
     if months:
         table = RollupMonthCriteria
@@ -212,7 +214,7 @@ def criteria(segments: list[Segment], scope: Scope, by: tuple = ("criterion",)) 
             [func.sum(getattr(table, m)) for m in DISTRIBUTION],
             where,
         )
-        _accumulate(result, rows, _names(keys), 6, None, by)
+        _accumulate(result, rows, _names(keys), len(DISTRIBUTION), None, by)
     for segment in segments:
         if segment.source == "day":
             table = RollupDayCriteria
@@ -230,7 +232,7 @@ def criteria(segments: list[Segment], scope: Scope, by: tuple = ("criterion",)) 
                 [func.sum(getattr(table, m)) for m in DISTRIBUTION],
                 where,
             )
-            _accumulate(result, rows, _names(keys), 6, segment.month, by)
+            _accumulate(result, rows, _names(keys), len(DISTRIBUTION), segment.month, by)
         elif segment.source == "raw":
             _raw_criteria(result, segment, scope, by)
     return dict(result)
@@ -251,6 +253,7 @@ def _raw_criteria(result, segment: Segment, scope: Scope, by: tuple) -> None:
     )
     measures = [func.count(case((Answer.value == v, 1))) for v in VALUES]
     measures.append(func.count(case((Answer.not_applicable.is_(True), 1))))
+    measures.append(func.count(case((and_(Answer.value.is_(None), Answer.not_applicable.is_(False)), 1))))
     stmt = (
         select()
         .select_from(Response)
@@ -260,4 +263,4 @@ def _raw_criteria(result, segment: Segment, scope: Scope, by: tuple) -> None:
     where = _raw_window(segment) + _where(scope, Response.agency_id, Response.procedure_id)
     where += [counted_condition(), Question.kind == "scale", Question.criterion_code.is_not(None)]
     rows = _run(stmt, scope, Response.agency_id, keys, measures, where)
-    _accumulate(result, rows, _names(keys), 6, segment.month, by)
+    _accumulate(result, rows, _names(keys), len(DISTRIBUTION), segment.month, by)

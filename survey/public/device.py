@@ -1,0 +1,40 @@
+"""An anonymous per-browser key for rate limits and burst detection.
+
+A random cookie identifies the browser; only its daily-rotating keyed hash
+(netid.daily_key) is used or stored, so yesterday's answers cannot be linked
+to today's. A browser that refuses cookies falls back to its network key.
+"""
+
+import secrets
+
+from flask import current_app, request
+
+from survey.netid import client_network_key, daily_key
+
+DEVICE_COOKIE = "hl_d"
+KIOSK_COOKIE = "hl_kiosk"
+
+
+def device_key() -> str | None:
+    token = request.cookies.get(DEVICE_COOKIE)
+    if not token:
+        return None
+    return daily_key("device:" + token[:64], current_app.config["SECRET_KEY"])
+
+
+def device_rate_key() -> str:
+    return device_key() or client_network_key()
+
+
+def remember_device(response):
+    """Give a first-time browser its random device cookie (HttpOnly, a year)."""
+    if not request.cookies.get(DEVICE_COOKIE):
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(18),
+            max_age=365 * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response

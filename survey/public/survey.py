@@ -1,0 +1,182 @@
+"""The citizen's survey: one page, no JavaScript, exactly one stored response
+per rendered form, then a thank-you page (and, after low answers, an
+invitation to leave a contact)."""
+
+import logging
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from survey import antiabuse
+from survey.auth.access import public
+from survey.extensions import csrf, db, limiter
+from survey.i18n import current_locale
+from survey.lowscores import is_low
+from survey.models import Contact, SurveyPoint
+from survey.models.response import CHANNEL_DOSSIER, CHANNEL_KIOSK, CHANNEL_QR
+from survey.models.types import utcnow
+from survey.netid import client_network_key
+from survey.points import find_point
+from survey.public import bp, citizen_errors, tokens
+from survey.public.catalogue import form_for
+from survey.public.device import device_key, device_rate_key, remember_device
+from survey.public.forms import HONEYPOT, OTHER_PROCEDURE, new_nonce
+from survey.responses import Submission, record
+from survey.retirement import current_replacement
+from survey.scans import count_scan
+
+log = logging.getLogger(__name__)
+# Session key: the point this browser just answered, and the response's token.
+# Going back to the form (the browser refetches it) then says "already sent"
+# instead of offering the same answers for a second response.
+ANSWERED = "answered"
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def load_point(code: str, count_scan_too: bool = False) -> SurveyPoint:
+    """The active point, or a citizen page (unknown / retired) raised as an abort."""
+    point = find_point(code)
+    if point is None:
+        citizen_errors.abort_with("unknown_code")
+    if count_scan_too:
+        count_scan_quietly(point)  # retired points' scans count too
+    if point.is_retired:
+        page = render_template("public/retired.html", point=point, replacement=current_replacement(point))
+        abort(private(current_app.make_response((page, 410))))
+    return point
+
+
+def count_scan_quietly(point: SurveyPoint) -> None:
+    """A scan is counted when the page is opened; counting never blocks the survey."""
+    try:
+        count_scan(point.id)
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("scan of point %s not counted", point.id, exc_info=True)
+
+
+def wants_follow_up(response) -> bool:
+    return is_low(response, current_app.config["LOW_SCORE_MAX"])
+
+
+def has_contact(response_id: int) -> bool:
+    return db.session.scalar(select(Contact.id).where(Contact.response_id == response_id)) is not None
+
+
+def private(response):
+    """Answers are personal to the moment: never cached, never shown again."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def own_device(response):
+    """The citizen's own phone: not stored by shared caches, and the browser's
+    back button brings back the same form (same nonce), so a back-and-resubmit
+    stores nothing new. Kiosk pages use private() instead."""
+    response.headers["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, dossier_link=None):
+    """GET renders a fresh form; POST validates, stores once and redirects."""
+    version, procedures, form = form_for(point, current_locale())
+    if request.method == "GET":
+        form.nonce.data = new_nonce()
+    elif form.validate_on_submit():
+        response = _store(point, version, form, procedures, channel, key, dossier_link)
+        if channel == CHANNEL_KIOSK:
+            return redirect(url_for("public.kiosk_thanks", code=point.code))
+        token = tokens.for_response(response)
+        session[ANSWERED] = {point.code: token}  # a back-and-resubmit finds it (own device only)
+        return redirect(url_for("public.thanks", code=point.code, t=token))
+    page = render_template(
+        "public/survey.html",
+        point=point,
+        version=version,
+        form=form,
+        channel=channel,
+        action=action,
+        dossier=dossier_link,
+    )
+    response = current_app.make_response((page, 422 if form.errors else 200))
+    return private(response) if channel == CHANNEL_KIOSK else own_device(response)
+
+
+def _store(point, version, form, procedures, channel, key, dossier_link=None):
+    """Store the answer once; with a dossier link, mark it used in the same transaction."""
+    chosen = None
+    if procedures and form.Q0.data not in (None, "", OTHER_PROCEDURE):
+        chosen = next((p for p in procedures if p.code == form.Q0.data), None)
+    comment_field = getattr(form, "Q10", None)
+    submission = Submission(
+        nonce=form.nonce.data or new_nonce(),
+        answers=form.answers(),
+        comment=comment_field.data if comment_field else None,
+        procedure=chosen,
+        channel=channel,
+        locale=current_locale(),
+        device_key=key,
+        network_key=client_network_key(),
+    )
+    if dossier_link is not None:
+        submission.channel = CHANNEL_DOSSIER
+        submission.dossier_link_id = dossier_link.id
+        dossier_link.used_at = utcnow()
+    response, created = record(point, version, submission)
+    if created:
+        antiabuse.review(response, honeypot_filled=bool((form[HONEYPOT].data or "").strip()))
+    return response
+
+
+@bp.route("/s/<code>", methods=["GET", "POST"])
+@public
+@limiter.limit(_limit("RATELIMIT_FORM_NETWORK"), methods=["GET"], scope="form-network")
+@limiter.limit(_limit("RATELIMIT_SUBMIT_NETWORK"), methods=["POST"], scope="submit-network")
+@limiter.limit(
+    _limit("RATELIMIT_SUBMIT_DEVICE"), methods=["POST"], key_func=device_rate_key, scope="submit-device"
+)
+def survey(code: str):
+    point = load_point(code, count_scan_too=request.method == "GET")
+    return survey_page(point)
+
+
+@bp.route("/S/<code>", methods=["GET", "POST"])
+@public
+def survey_from_qr(code: str):
+    """The upper-case form that QR codes encode (alphanumeric mode, smaller symbol)."""
+    return survey(code)
+
+
+def survey_page(point: SurveyPoint, dossier_link=None):
+    """The questionnaire for a point; a dossier link (/d/<token>) makes the answer single-use."""
+    if dossier_link is not None:
+        return remember_device(show_form(point, CHANNEL_QR, device_key(), request.path, dossier_link))
+    if request.method == "GET" and not request.args.get("again"):
+        token = (session.get(ANSWERED) or {}).get(point.code)
+        if tokens.response_from(token, point.id) is not None:
+            page = render_template("public/answered.html", point=point, token=token)
+            return own_device(current_app.make_response(page))
+    action = url_for("public.survey", code=point.code)
+    return remember_device(show_form(point, CHANNEL_QR, device_key(), action))
+
+
+@bp.get("/s/<code>/cam-on")
+@public
+def thanks(code: str):
+    point = load_point(code)
+    response = tokens.response_from(request.args.get("t"), point.id)
+    invite = response is not None and wants_follow_up(response) and not has_contact(response.id)
+    page = render_template(
+        "public/thanks.html", point=point, invite=invite, token=request.args.get("t"), kiosk=False
+    )
+    return private(current_app.make_response(page))
+
+
+# The form checks its own CSRF token (FlaskForm) so that a stale token comes
+# back as a field error with every answer kept, not as a bare 400 page.
+csrf.exempt(survey)
+csrf.exempt(survey_from_qr)

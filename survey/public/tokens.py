@@ -1,0 +1,30 @@
+"""Short-lived signed tokens that let the thank-you and contact pages find
+the response just stored, without putting it in a session or a guessable URL."""
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from survey.extensions import db
+from survey.models import Response
+
+MAX_AGE_SECONDS = 3600
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="survey-response")
+
+
+def for_response(response: Response) -> str:
+    return _serializer().dumps(response.id)
+
+
+def response_from(token: str | None, point_id: int) -> Response | None:
+    """The response the token names, if fresh and from this survey point."""
+    if not token:
+        return None
+    try:
+        response_id = _serializer().loads(token, max_age=MAX_AGE_SECONDS)
+    except BadSignature:
+        return None
+    response = db.session.get(Response, response_id)
+    return response if response is not None and response.survey_point_id == point_id else None

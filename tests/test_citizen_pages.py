@@ -1,0 +1,35 @@
+"""Every problem a citizen can meet is a small Vietnamese page saying what to do."""
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from survey.public import citizen_errors
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "title", "next_step"),
+    [
+        ("unknown_code", 404, "Không tìm thấy phiếu khảo sát", "quét lại mã QR tại quầy"),
+        ("dossier_expired", 410, "Đường dẫn đánh giá đã hết hạn", "mã QR đặt tại quầy"),
+        ("dossier_answered", 409, "Hồ sơ này đã được đánh giá", "bộ phận tiếp nhận và trả kết quả"),
+        ("too_many", 429, "Quá nhiều lần gửi", "thử lại sau ít phút"),
+        ("server_trouble", 503, "Hệ thống đang bận", "thử lại sau một lát"),
+    ],
+)
+def test_citizen_problem_pages(app, kind, status, title, next_step):
+    with app.test_request_context("/s/ABCDEFGH"):
+        response = citizen_errors.render(kind)
+        text = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert title in text and next_step in text
+    assert '<html lang="vi">' in text and "Traceback" not in text
+
+
+def test_database_trouble_on_the_survey_is_a_citizen_page(app, client, province, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr("survey.public.survey.find_point", broken)
+    page = client.get(f"/s/{province.point_a.code}")
+    assert page.status_code == 503
+    assert "Hệ thống đang bận" in page.text and "quét lại mã QR" in page.text
