@@ -114,7 +114,9 @@ def test_procedure_csv_with_a_bad_row_then_a_good_one(browser_page, live_server,
     assert procedure_count() == 2
 
     upload(page, live_server, GOOD_CSV)
-    assert "1 thủ tục thêm mới, 0 thay đổi, 0 ngừng áp dụng." in page.inner_text("[data-testid=import-summary]")
+    assert "1 thủ tục thêm mới, 0 thay đổi, 0 ngừng áp dụng." in page.inner_text(
+        "[data-testid=import-summary]"
+    )
     shot(page, "console-import-preview.png")
     assert procedure_count() == 2  # previewing writes nothing
     submit(page, "text=Ghi vào danh mục")
@@ -126,7 +128,9 @@ def test_procedure_csv_with_a_bad_row_then_a_good_one(browser_page, live_server,
     shot(page, "console-procedures.png")
 
 
-def test_secretary_creates_points_retires_one_and_its_scan_leads_on(browser_page, live_server, province, login_as):
+def test_secretary_creates_points_retires_one_and_its_scan_leads_on(
+    browser_page, live_server, province, login_as
+):
     page = browser_page
     page.set_viewport_size(DESKTOP)
     factories.user("thuky@xa.vn", "head", province.commune_a)
@@ -169,7 +173,9 @@ def test_invite_token_log_questionnaire_and_help(browser_page, chromium, live_se
     page.select_option("select[name=role]", "head")
     page.select_option("select[name=agency]", "T01-XA")
     submit(page)
-    link = page.inner_text("[data-testid=set-password-link]").replace("https://hailong.example.vn", live_server)
+    link = page.inner_text("[data-testid=set-password-link]").replace(
+        "https://hailong.example.vn", live_server
+    )
     shot(page, "console-invite.png")
 
     invited = chromium.new_context(viewport={"width": 390, "height": 844}).new_page()
