@@ -99,12 +99,12 @@ def summarise(agency_ids: list[int] | None, period=Period(), procedure_id: int |
     return Summary(head.responses, head.counted, head.satisfied, head.rate, criteria_figures(dists))
 
 
-def criteria_figures(dists: dict[str, list[int]]) -> list[CriterionFigures]:
+def criteria_figures(dists: dict[str, list[int]], names: dict | None = None) -> list[CriterionFigures]:
     """Turn n1..n5, N/A and uncoded counts per criterion code into figures, in questionnaire order.
 
     Uncoded answers (3-/4-level "not satisfied", survey/scales.py) are in the
     denominator and never satisfied; N/A answers are in no denominator."""
-    names = {c.code: c for c in db.session.scalars(select(Criterion))}
+    names = names if names is not None else _criterion_names()
     result = []
     for code in sorted(dists, key=_order):
         *counts, na, uncoded = dists[code]
@@ -117,6 +117,10 @@ def criteria_figures(dists: dict[str, list[int]]) -> list[CriterionFigures]:
             )
         )
     return result
+
+
+def _criterion_names() -> dict:
+    return {c.code: c for c in db.session.scalars(select(Criterion))}
 
 
 def _order(code: str) -> int:
@@ -147,7 +151,8 @@ def criteria_by_unit(units: list[int], period: periods.Period) -> dict[int, list
     grouped: dict[int, dict[str, list[int]]] = {}
     for (unit, code), value in counts.items():
         grouped.setdefault(unit, {})[code] = value
-    return {unit: criteria_figures(dists) for unit, dists in grouped.items()}
+    names = _criterion_names()
+    return {unit: criteria_figures(dists, names) for unit, dists in grouped.items()}
 
 
 def trend(agency_ids: list[int] | None, first: date, last: date) -> list[tuple[date, Figures]]:

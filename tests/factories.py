@@ -90,3 +90,9 @@ def answer_at(point, when, overall=5, comment=None, channel="qr", procedure=None
     db.session.add(response)
     db.session.commit()
     return response
+
+
+def procedure_point(agency, procedure, counter=None):
+    point = create_point(agency, procedure, counter)
+    db.session.commit()
+    return point

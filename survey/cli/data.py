@@ -5,6 +5,7 @@ from flask import current_app
 
 from survey.demo import people
 from survey.demo.seed import already_seeded, seed
+from survey.dossier_counts import import_dossier_counts
 from survey.extensions import db
 from survey.importer import ImportFileError, ImportReport, import_agencies, import_procedures
 from survey.rollups import freshness
@@ -61,3 +62,10 @@ def import_agencies_command(file) -> None:
 def import_procedures_command(file) -> None:
     """CSV columns: code,name,field,agency_code."""
     _run_import(import_procedures, file)
+
+
+@import_group.command("dossiers")
+@click.argument("file", type=click.File("rb"))
+def import_dossiers(file) -> None:
+    """Dossiers received per month: agency_code,procedure_code,month,received (procedure may be empty)."""
+    _run_import(import_dossier_counts, file)

@@ -1,15 +1,33 @@
-from flask import current_app, redirect, render_template, url_for
+"""Summaries for agency heads (/agencies/<code>) and the committee (/overview/<code>)."""
+
+from datetime import timedelta
+
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from survey import periods
 from survey.agencies import ancestors, get_by_code, subtree_ids
 from survey.auth.access import any_staff_role
 from survey.auth.scope import ensure_in_scope, scope_agency_ids
-from survey.dashboards import bp
-from survey.dashboards.queries import headline
+from survey.dashboards import bp, head, overview
+from survey.dashboards.comments import CommentFilter, comments_query
+from survey.dashboards.selection import args_for, from_request, quick_choices
 from survey.extensions import db
-from survey.models import Agency
-from survey.stats import Rate, target_status
+from survey.models import Agency, AgencyProcedure, Procedure
+from survey.pagination import paginate
+from survey.questionnaire_v1 import CRITERIA
+
+PROCEDURES_PER_PAGE = 25
+
+
+def _visible_trail(agency: Agency) -> list[Agency]:
+    visible = scope_agency_ids(current_user)
+    return [a for a in ancestors(agency) if visible is None or a.id in visible]
+
+
+def _scoped_agency(code: str) -> Agency:
+    return ensure_in_scope(current_user, get_by_code(code))
 
 
 @bp.get("/dashboard")
@@ -17,32 +35,112 @@ from survey.stats import Rate, target_status
 def home():
     if current_user.agency is not None:
         return redirect(url_for("dashboards.agency_summary", code=current_user.agency.code))
-    roots = db.session.scalars(select(Agency).where(Agency.parent_id.is_(None)).order_by(Agency.name))
-    return render_template("dashboards/home.html", roots=list(roots))
+    roots = list(db.session.scalars(select(Agency).where(Agency.parent_id.is_(None)).order_by(Agency.name)))
+    if len(roots) == 1:
+        return redirect(url_for("dashboards.overview_page", code=roots[0].code))
+    return render_template("dashboards/home.html", roots=roots)
 
 
-def _rate_for(agency: Agency) -> tuple:
-    figures = headline(subtree_ids(agency.id))
-    rate = Rate(figures.satisfied, figures.counted, current_app.config["MIN_SAMPLE"])
-    return figures, rate
+def _page_slice(rows: list, per_page: int) -> dict:
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(request.args.get("ppage", 1, type=int), 1), pages)
+    return {
+        "items": rows[(page - 1) * per_page : page * per_page],
+        "page": page,
+        "pages": pages,
+        "total": len(rows),
+    }
+
+
+def _comment_filter(ids: list[int]) -> CommentFilter:
+    procedure_ids = set(db.session.scalars(select(Procedure.id)))
+    return CommentFilter.from_args(request.args, {code for code, *_ in CRITERIA}, procedure_ids)
 
 
 @bp.get("/agencies/<code>")
 @any_staff_role
 def agency_summary(code: str):
-    agency = ensure_in_scope(current_user, get_by_code(code))
-    figures, rate = _rate_for(agency)
-    target = agency.quality_target or current_app.config["DEFAULT_TARGET"]
-    visible = scope_agency_ids(current_user)
-    trail = [a for a in ancestors(agency) if visible is None or a.id in visible]
-    children = [(child, *_rate_for(child)) for child in agency.children]
+    agency = _scoped_agency(code)
+    chosen = from_request()
+    ids = subtree_ids(agency.id)
+    sort = request.args.get("sort", "rate")
+    descending = request.args.get("desc", "0") == "1"
+    numbers = head.headline(agency, ids, chosen.period)
+    procedures = head.procedure_rows(ids, chosen.period, numbers["target"], sort, descending)
+    comment_filter = _comment_filter(ids)
     return render_template(
         "dashboards/agency.html",
         agency=agency,
-        figures=figures,
-        rate=rate,
-        target=target,
-        status=target_status(rate.ci95, target),
-        trail=trail,
-        children=children,
+        trail=_visible_trail(agency),
+        chosen=chosen,
+        quick=quick_choices(),
+        previous_period=periods.previous(chosen.period),
+        previous_period_args=args_for(periods.previous(chosen.period)),
+        next_period_args=args_for(_next(chosen.period)),
+        year_ago_period=periods.year_before(chosen.period),
+        procedures=_page_slice(procedures, PROCEDURES_PER_PAGE),
+        sort=sort,
+        descending=descending,
+        counters=head.counter_rows(ids, chosen.period),
+        trend=head.trend_rows(ids, chosen.period),
+        children=head.child_rows(agency, chosen.period),
+        comments=paginate(comments_query(ids, chosen.period, comment_filter), per_page=20),
+        comment_filter=comment_filter,
+        procedure_names=_procedure_names(ids),
+        criteria_choices=[(code, vi, en) for code, vi, en, *_ in CRITERIA if code in overview.HEAT_CRITERIA],
+        overdue_cases=None,  # the follow-up panel fills this in (issue 8)
+        low_sample=current_app.config["LOW_SAMPLE"],
+        min_sample=current_app.config["MIN_SAMPLE"],
+        **numbers,
     )
+
+
+def _next(period: periods.Period) -> periods.Period:
+    if period.kind == "custom":
+        return periods.custom(period.end + timedelta(days=1), period.end + timedelta(days=period.days))
+    return periods.containing(period.kind, periods.add_months(periods.month_start(period.end), 1))
+
+
+def _procedure_names(ids: list[int]) -> dict[int, Procedure]:
+    stmt = (
+        select(Procedure)
+        .join(AgencyProcedure)
+        .where(AgencyProcedure.agency_id.in_(ids))
+        .order_by(Procedure.name)
+    )
+    return {p.id: p for p in db.session.scalars(stmt.distinct())}
+
+
+@bp.get("/overview/<code>")
+@any_staff_role
+def overview_page(code: str):
+    node = _scoped_agency(code)
+    units = list(node.children)
+    if not units:
+        return redirect(url_for("dashboards.agency_summary", code=code, **request.args))
+    chosen = from_request()
+    sort = request.args.get("sort", "rank")
+    rows = overview.sort_units(overview.unit_rows(units, chosen.period), sort)
+    summary = head.headline(node, subtree_ids(node.id), chosen.period)
+    return render_template(
+        "dashboards/overview.html",
+        node=node,
+        trail=_visible_trail(node),
+        chosen=chosen,
+        quick=quick_choices(),
+        rows=rows,
+        sort=sort,
+        direct=overview.direct_figures(node, chosen.period),
+        criteria_columns=[(code, vi, en) for code, vi, en, *_ in CRITERIA if code in overview.HEAT_CRITERIA],
+        gap_threshold=current_app.config["GAP_THRESHOLD"],
+        low_sample=current_app.config["LOW_SAMPLE"],
+        **summary,
+    )
+
+
+@bp.get("/definitions")
+@any_staff_role
+def definitions():
+    from survey.dashboards.definitions import definitions_html
+
+    return render_template("dashboards/definitions.html", body=definitions_html())

@@ -128,7 +128,7 @@ def totals(segments: list[Segment], scope: Scope, by: tuple = ()) -> dict[tuple,
     months = [s.month for s in segments if s.source == "month"]
     if months:
         table = _totals_month_table(by, scope)
-        keys = {"month": table.month, **_totals_keys(table, by)}
+        keys = {**({"month": table.month} if "month" in by else {}), **_totals_keys(table, by)}
         where = [
             table.month.in_(months),
             *_where(scope, table.agency_id, getattr(table, "procedure_id", None)),
@@ -204,7 +204,7 @@ def criteria(segments: list[Segment], scope: Scope, by: tuple = ("criterion",)) 
     months = [s.month for s in segments if s.source == "month"]
     if months:
         table = RollupMonthCriteria
-        keys = _clean({"month": table.month, **_criteria_keys(table, by)})
+        keys = _clean({**({"month": table.month} if "month" in by else {}), **_criteria_keys(table, by)})
         where = [table.month.in_(months), *_where(scope, table.agency_id, None)]
         rows = _run(
             select().select_from(table),

@@ -1,0 +1,120 @@
+"""Every dashboard table as a downloadable Table (same numbers as on screen)."""
+
+from flask_babel import gettext as _
+
+from survey.exports.tables import Table
+from survey.i18n import format_date
+
+
+def _pct(value: float | None):
+    return round(value * 100, 1) if value is not None else None
+
+
+def _rate_cells(rate) -> list:
+    low, high = rate.ci95 or (None, None)
+    return [rate.n, _pct(rate.value), _pct(low), _pct(high)]
+
+
+def _rate_headers() -> list[str]:
+    return [
+        _("Số phiếu được tính"),
+        _("Tỷ lệ hài lòng (%)"),
+        _("Cận dưới KTC 95 (%)"),
+        _("Cận trên KTC 95 (%)"),
+    ]
+
+
+def criteria_table(summary) -> Table:
+    headers = [_("Tiêu chí"), *_rate_headers(), _("Điểm trung bình")]
+    headers += [_("Số trả lời %(v)d", v=v) for v in range(1, 6)] + [_("Không áp dụng")]
+    rows = [
+        [c.name_vi, *_rate_cells(c.rate), round(c.mean, 2) if c.mean is not None else None]
+        + [c.counts[v] for v in range(1, 6)]
+        + [c.not_applicable]
+        for c in summary.criteria
+    ]
+    return Table("tieu-chi", _("Tiêu chí"), headers, rows)
+
+
+def procedures_table(rows) -> Table:
+    headers = [_("Mã thủ tục"), _("Thủ tục"), _("Số phiếu nhận được"), *_rate_headers()]
+    headers += [
+        _("Kỳ trước (%)"),
+        _("Thay đổi (điểm %)"),
+        _("Dưới mục tiêu"),
+        _("Đang giảm"),
+        _("Ít dữ liệu"),
+    ]
+    out = []
+    for r in rows:
+        name = r.procedure.name if r.procedure else _("Không rõ thủ tục")
+        flags = [_("có") if flag else "" for flag in (r.below_target, r.falling, r.too_few)]
+        out.append(
+            [r.procedure.code if r.procedure else "", name, r.current.responses, *_rate_cells(r.current.rate)]
+            + [_pct(r.previous.rate.value), _pct(r.change.difference), *flags]
+        )
+    return Table("thu-tuc", _("Thủ tục"), headers, out)
+
+
+def counters_table(rows) -> Table:
+    headers = [_("Quầy"), _("Số phiếu nhận được"), *_rate_headers()]
+    return Table(
+        "quay",
+        _("Quầy"),
+        headers,
+        [[r.label, r.current.responses, *_rate_cells(r.current.rate)] for r in rows],
+    )
+
+
+def trend_table(rows) -> Table:
+    headers = [_("Tháng"), _("Số phiếu nhận được"), *_rate_headers()]
+    out = [[f"{m.month:02d}/{m.year}", f.responses, *_rate_cells(f.rate)] for m, f in rows]
+    return Table("xu-huong", _("Xu hướng"), headers, out)
+
+
+def children_table(rows) -> Table:
+    headers = [_("Mã đơn vị"), _("Đơn vị"), _("Số phiếu nhận được"), *_rate_headers()]
+    out = [[a.code, a.name, f.responses, *_rate_cells(f.rate)] for a, f in rows]
+    return Table("don-vi", _("Đơn vị trực thuộc"), headers, out)
+
+
+def comments_table(responses, procedure_names: dict) -> Table:
+    headers = [_("Thời gian"), _("Thủ tục"), _("Mức hài lòng chung"), _("Góp ý")]
+    out = []
+    for r in responses:
+        procedure = procedure_names.get(r.procedure_id)
+        out.append([format_date(r.submitted_at), procedure.name if procedure else "", r.overall, r.comment])
+    return Table("gop-y", _("Góp ý"), headers, out)
+
+
+def units_table(rows) -> Table:
+    headers = [_("Hạng"), _("Mã đơn vị"), _("Đơn vị"), _("Số phiếu nhận được"), *_rate_headers()]
+    headers += [_("Kỳ trước (%)"), _("Thay đổi (điểm %)"), _("Tự thu thập (%)"), _("Độc lập (%)")]
+    headers += [_("Chênh lệch (điểm %)"), _("Cảnh báo chênh lệch"), _("Phiếu / 100 hồ sơ")]
+    out = [
+        [r.rank, r.agency.code, r.agency.name, r.current.responses, *_rate_cells(r.current.rate)]
+        + [
+            _pct(r.previous.rate.value),
+            _pct(r.change.difference),
+            _pct(r.own.value),
+            _pct(r.independent.value),
+        ]
+        + [
+            _pct(r.gap.difference),
+            _("có") if r.gap.flagged else "",
+            round(r.per_hundred, 1) if r.per_hundred else None,
+        ]
+        for r in rows
+    ]
+    return Table("don-vi", _("Đơn vị"), headers, out)
+
+
+def heatmap_table(rows, columns) -> Table:
+    headers = [_("Đơn vị")] + [vi for _code, vi, _en in columns]
+    out = []
+    for r in rows:
+        cells = [
+            _pct(r.criteria[code].rate.value) if code in (r.criteria or {}) else None for code, *_x in columns
+        ]
+        out.append([r.agency.name, *cells])
+    return Table("ban-do-nhiet", _("Bản đồ nhiệt"), headers, out)
