@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from survey.evidence.web import bp as evidence_bp
     from survey.extensions import csrf
     from survey.followup.blueprint import load_views as followup_views
+    from survey.posters.web import bp as posters_bp
     from survey.public import bp as public_bp
     from survey.questionnaire_admin import bp as questionnaire_admin_bp
 
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(followup_views())
     app.register_blueprint(evidence_bp)
+    app.register_blueprint(posters_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies
 
 
