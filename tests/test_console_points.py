@@ -69,3 +69,18 @@ def test_replacement_must_be_active_and_in_scope(login, head, province):
     assert f"Không tìm thấy điểm khảo sát {province.point_b.code}" in page.text
     db.session.expire_all()
     assert not db.session.get(SurveyPoint, province.point_a.id).is_retired
+
+
+def test_print_a_point_poster_with_its_names(login, head, province, tmp_path):
+    import subprocess
+
+    client = login(head)
+    page = client.get(f"/admin/survey-points/{province.point_a.code}")
+    assert f"/admin/survey-points/{province.point_a.code}/poster.pdf?layout=a5" in page.text
+    pdf = client.get(f"/admin/survey-points/{province.point_a.code}/poster.pdf?layout=a5")
+    assert pdf.mimetype == "application/pdf"
+    path = tmp_path / "poster.pdf"
+    path.write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    assert "Ủy ban nhân dân xã Hòa Bình" in text and "1.001193" in text
+    assert client.get(f"/admin/survey-points/{province.point_b.code}/poster.pdf").status_code == 404

@@ -93,3 +93,24 @@ def test_staff_and_auditor_cannot_change_anything(login, province):
         )
         assert client.get("/admin/users").status_code == 403
         client.post("/logout")
+
+
+def test_every_console_route_carries_a_staff_access_policy(app):
+    console = [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
+    assert len(console) > 30
+    for rule in console:
+        policy = getattr(app.view_functions[rule.endpoint], "access_policy", None)
+        assert policy not in (None, "public"), rule.rule
+
+
+def test_anonymous_visitors_are_sent_to_login_from_every_console_page(client, province):
+    for url in (
+        "/admin/agencies",
+        "/admin/users",
+        "/admin/tokens",
+        "/admin/log",
+        "/admin/log.csv",
+        "/admin/help",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url

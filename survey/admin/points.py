@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -34,14 +34,6 @@ CONVERSION_DAYS = 30
 def _conversions(point_ids: list[int]) -> dict:
     last = today_in_vietnam()
     return conversion_by_point(point_ids, last - timedelta(days=CONVERSION_DAYS - 1), last)
-
-
-def poster_url(code: str) -> str | None:
-    """A link to the printable poster when the posters blueprint is installed."""
-    for endpoint in ("posters.point_poster", "posters.poster"):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, code=code)
-    return None
 
 
 def _list_stmt(agency: Agency | None):
@@ -87,7 +79,6 @@ def survey_points():
         conversions=_conversions([p.id for p in page.items]),
         days=CONVERSION_DAYS,
         public_url=public_url,
-        poster_url=poster_url,
         can_manage=current_user.role in MANAGER_ROLES,
     )
 
@@ -146,7 +137,6 @@ def survey_point(code: str):
         replacement=current_replacement(point) if point.is_retired else None,
         form=CounterForm(obj=point),
         public_url=public_url,
-        poster_url=poster_url,
         can_manage=current_user.role in MANAGER_ROLES,
     )
 
