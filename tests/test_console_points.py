@@ -76,11 +76,11 @@ def test_print_a_point_poster_with_its_names(login, head, province, tmp_path):
 
     client = login(head)
     page = client.get(f"/admin/survey-points/{province.point_a.code}")
-    assert f"/admin/survey-points/{province.point_a.code}/poster.pdf?layout=a5" in page.text
-    pdf = client.get(f"/admin/survey-points/{province.point_a.code}/poster.pdf?layout=a5")
+    assert f"/posters/point/{province.point_a.code}.pdf?layout=a5" in page.text
+    pdf = client.get(f"/posters/point/{province.point_a.code}.pdf?layout=a5")
     assert pdf.mimetype == "application/pdf"
     path = tmp_path / "poster.pdf"
     path.write_bytes(pdf.data)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
     assert "Ủy ban nhân dân xã Hòa Bình" in text and "1.001193" in text
-    assert client.get(f"/admin/survey-points/{province.point_b.code}/poster.pdf").status_code == 404
+    assert client.get(f"/posters/point/{province.point_b.code}.pdf").status_code == 404

@@ -8,7 +8,6 @@ from survey.admin import (  # noqa: E402,F401
     agencies,
     help,
     log,
-    point_print,
     points,
     procedures,
     questionnaires,
