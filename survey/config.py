@@ -77,6 +77,8 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "OPENING_DAYS": env.get("OPENING_DAYS", "1-6"),
         "LOW_SCORE_MAX": _int(env, "LOW_SCORE_MAX", 2),
         "QUESTIONNAIRE_CACHE_SECONDS": _int(env, "QUESTIONNAIRE_CACHE_SECONDS", 60),
+        "SCAN_FLUSH_EVERY": _int(env, "SCAN_FLUSH_EVERY", 20),
+        "SCAN_FLUSH_SECONDS": _int(env, "SCAN_FLUSH_SECONDS", 10),
         "KIOSK_RESET_SECONDS": _int(env, "KIOSK_RESET_SECONDS", 8),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",

@@ -23,15 +23,16 @@ def today_in_vietnam(now: datetime | None = None) -> date:
     return (now + VIETNAM).date()
 
 
-def count_scan(point_id: int, day: date | None = None) -> None:
-    """Add one to today's count; one upsert, safe under concurrent scans."""
+def count_scan(point_id: int, day: date | None = None, by: int = 1, commit: bool = True) -> None:
+    """Add `by` to the day's count (today by default); one upsert, safe under concurrent scans."""
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(ScanCount).values(survey_point_id=point_id, day=day or today_in_vietnam(), count=1)
+    stmt = insert(ScanCount).values(survey_point_id=point_id, day=day or today_in_vietnam(), count=by)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[ScanCount.survey_point_id, ScanCount.day], set_={"count": ScanCount.count + 1}
+        index_elements=[ScanCount.survey_point_id, ScanCount.day], set_={"count": ScanCount.count + by}
     )
     db.session.execute(stmt)
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ snapshot's version id, so answers stay tied to the wording that was shown.
 import time
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, render_template
+from markupsafe import Markup
 from sqlalchemy import select
 
 from survey.extensions import db
@@ -104,6 +105,18 @@ def _procedures(agency_id: int) -> tuple[ProcedureSnapshot, ...]:
         .order_by(Procedure.name)
     )
     return tuple(ProcedureSnapshot(*row) for row in db.session.execute(stmt))
+
+
+def blank_questions_html(version: VersionSnapshot, procedures, locale: str, form) -> Markup:
+    """The questions of an unanswered form: the same HTML for every GET of a
+    version, language and pick-list, so it is rendered once per cache period
+    (WTForms widgets are the page's most expensive part)."""
+    comment_max = current_app.config["COMMENT_MAX_LENGTH"]
+    return _cached(
+        ("html", version.id, locale, procedures, comment_max),
+        # Autoescaped by Jinja when rendered: safe to insert as it is.
+        lambda: Markup(render_template("public/_questions.html", form=form)),  # noqa: S704
+    )
 
 
 def form_for(point: SurveyPoint, locale: str):

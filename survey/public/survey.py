@@ -19,12 +19,12 @@ from survey.models.types import utcnow
 from survey.netid import client_network_key
 from survey.points import find_point
 from survey.public import bp, citizen_errors, tokens
-from survey.public.catalogue import form_for
+from survey.public.catalogue import blank_questions_html, form_for
 from survey.public.device import device_key, device_rate_key, remember_device
 from survey.public.forms import HONEYPOT, OTHER_PROCEDURE, new_nonce
+from survey.public.scan_buffer import note_scan
 from survey.responses import Submission, record
 from survey.retirement import current_replacement
-from survey.scans import count_scan
 
 log = logging.getLogger(__name__)
 # Session key: the point this browser just answered, and the response's token.
@@ -53,7 +53,7 @@ def load_point(code: str, count_scan_too: bool = False) -> SurveyPoint:
 def count_scan_quietly(point: SurveyPoint) -> None:
     """A scan is counted when the page is opened; counting never blocks the survey."""
     try:
-        count_scan(point.id)
+        note_scan(point.id)
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("scan of point %s not counted", point.id, exc_info=True)
@@ -84,8 +84,10 @@ def own_device(response):
 def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, dossier_link=None):
     """GET renders a fresh form; POST validates, stores once and redirects."""
     version, procedures, form = form_for(point, current_locale())
+    questions_html = None
     if request.method == "GET":
         form.nonce.data = new_nonce()
+        questions_html = blank_questions_html(version, procedures, current_locale(), form)
     elif form.validate_on_submit():
         response = _store(point, version, form, procedures, channel, key, dossier_link)
         if channel == CHANNEL_KIOSK:
@@ -101,6 +103,7 @@ def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, do
         channel=channel,
         action=action,
         dossier=dossier_link,
+        questions_html=questions_html,
     )
     response = current_app.make_response((page, 422 if form.errors else 200))
     return private(response) if channel == CHANNEL_KIOSK else own_device(response)

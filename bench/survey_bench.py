@@ -1,0 +1,283 @@
+"""Throughput of the real survey form page and submit through gunicorn,
+beside a bare Flask page and a bare one-row insert in the same run, with the
+same server settings, on SQLite (WAL) and PostgreSQL, at 16 and 64
+connections (issue 5; baselines and targets: perf-baselines.md).
+
+    .venv/bin/python -m bench.survey_bench [--duration 10] [--conns 16,64] [--db sqlite,postgres]
+
+Needs wrk (scripts/install-test-deps.sh installs it). Every server is started
+here, on 127.0.0.1 only, and stopped by its pid. The real app runs with rate
+limits off, opening hours 00:00-24:00 and burst thresholds out of reach (one
+load generator is "one device" to it), so each submit is the normal path:
+CSRF check, validation, nonce lookup, insert of the response and its answers,
+the burst query for a top rating, commit, redirect. Figures go to stdout and
+bench/results/.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SECRET = "bench-secret-key-not-for-production"  # noqa: S105 - a throwaway local server
+COMMENT = (
+    "Cán bộ hướng dẫn tận tình, thủ tục nhanh gọn nhưng phòng chờ hơi nóng và thiếu ghế ngồi cho người già."
+)
+# --preload: the app is imported once, before the fork (a worker importing it
+# alone takes up to a minute on this loaded machine); no connection is open then.
+WORKERS = ["-w", "5", "-k", "sync", "--backlog", "2048", "--preload", "--access-logfile", "/dev/null"]
+TARGETS = {"page": 0.60, "submit": 0.80}
+
+LUA_DONE = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %.3f %.3f %d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status))
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get_script(path: str, headers: dict) -> str:
+    pairs = ", ".join(f'["{k}"] = "{v}"' for k, v in headers.items())
+    return f'request = function() return wrk.format("GET", "{path}", {{{pairs}}}) end\n' + LUA_DONE
+
+
+def _post_script(path: str, body: str, cookie: str, run_id: str) -> str:
+    headers = '["Content-Type"] = "application/x-www-form-urlencoded"'
+    if cookie:
+        headers += f', ["Cookie"] = "{cookie}"'
+    return (
+        "local n = 0\n"
+        "request = function()\n  n = n + 1\n"
+        f'  local body = "nonce={run_id}-" .. n .. "&{body}"\n'
+        f'  return wrk.format("POST", "{path}", {{{headers}}}, body)\nend\n' + LUA_DONE
+    )
+
+
+def wrk(url: str, script: str, conns: int, seconds: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s", "-s", handle.name, url],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    requests, micros, p50, p99, errors = re.search(
+        r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", out
+    ).groups()
+    return {
+        "rps": int(requests) / (int(micros) / 1e6),
+        "p50": float(p50),
+        "p99": float(p99),
+        "errors": int(errors),
+    }
+
+
+class Server:
+    """gunicorn with the given app, started here and stopped by its pid."""
+
+    def __init__(self, app: str, env: dict, ready_path: str):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [str(BIN / "gunicorn"), *WORKERS, "-b", f"127.0.0.1:{self.port}", app]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 300  # a loaded 2-core machine boots slowly
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + ready_path, timeout=2).read()  # noqa: S310 (loopback)
+                return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"{app} did not start: {self.process.stderr.read().decode()[-2000:]}")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def prepare(url: str) -> dict:
+    """Migrate, seed one commune with a procedure point, create the bare table,
+    and take a CSRF token with its session cookie as a browser would."""
+    os.environ["DATABASE_URL"] = url
+    os.environ["BARE_DB_URL"] = url
+    from flask_migrate import upgrade
+
+    from bench import bare_app
+    from survey import create_app
+    from survey.agencies import create_agency
+    from survey.extensions import db
+    from survey.models import AgencyProcedure, Procedure
+    from survey.points import create_point
+    from survey.questionnaires import ensure_default
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        ensure_default()
+        root = create_agency("BENCH", "Ủy ban nhân dân tỉnh Thử Tải", "provincial_pc")
+        commune = create_agency("BENCH-X", "Ủy ban nhân dân xã Thử Tải", "commune_pc", root)
+        procedure = Procedure(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch")
+        db.session.add(procedure)
+        db.session.flush()
+        db.session.add(AgencyProcedure(agency_id=commune.id, procedure_id=procedure.id))
+        point = create_point(commune, procedure, "Quầy 1")
+        db.session.commit()
+        code = point.code
+        client = app.test_client()
+        page = client.get(f"/s/{code}").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        cookie = client.get_cookie("session").value
+        db.engine.dispose()
+    bare_app.create_table()
+    bare_app.engine.dispose()
+    return {"code": code, "csrf": token, "cookie": f"session={cookie}"}
+
+
+def count_rows(url: str, table: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608 (constant)
+    engine.dispose()
+    return count
+
+
+def answers_body(csrf: str) -> str:
+    answers = "Q1=4&Q2=5&Q3=5&Q4=4&Q5=na&Q6=1&Q7=1&Q8=na&Q9=5&website="
+    return f"csrf_token={quote(csrf)}&{answers}&Q10={quote(COMMENT)}"
+
+
+def measure(db_name: str, url: str, conns: list[int], seconds: int) -> list[dict]:
+    seed = prepare(url)
+    code = seed["code"]
+    env = {
+        "DATABASE_URL": url,
+        "BARE_DB_URL": url,
+        "SECRET_KEY": SECRET,
+        "RATELIMIT_ENABLED": "false",
+        "OPENING_HOURS": "00:00-24:00",
+        "OPENING_DAYS": "1-7",
+        "BURST_DEVICE_TOP": "1000000000",
+        "BURST_NETWORK_TOP": "1000000000",
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
+    }
+    browser = {"Accept-Encoding": "gzip", "Accept-Language": "vi-VN,vi;q=0.9"}
+    body = answers_body(seed["csrf"])
+    rows = []
+    for label, app, ready in (("bare", "bench.bare_app:app", "/hello"), ("real", "wsgi:app", "/healthz")):
+        server = Server(app, env, ready)
+        try:
+            if label == "bare":
+                page = _get_script("/hello", browser)
+                submit_path, table, cookie = f"/submit/{code}", "bare_responses", ""
+            else:
+                page = _get_script(f"/s/{code}", browser)
+                submit_path, table, cookie = f"/s/{code}", "responses", seed["cookie"]
+            wrk(server.url, page, 16, 3)  # warm-up
+            for c in conns:
+                result = wrk(server.url, page, c, seconds)
+                rows.append({"db": db_name, "kind": "page", "app": label, "conns": c, **result})
+                before = count_rows(url, table)
+                run_id = f"{label}{c}{int(time.time() * 1000)}"
+                result = wrk(server.url, _post_script(submit_path, body, cookie, run_id), c, seconds)
+                stored = count_rows(url, table) - before
+                rows.append(
+                    {"db": db_name, "kind": "submit", "app": label, "conns": c, "stored": stored, **result}
+                )
+        finally:
+            server.stop()
+    return rows
+
+
+def report(rows: list[dict]) -> str:
+    lines = [
+        f"{'db':9} {'what':7} {'conns':>5} {'bare req/s':>10} {'real req/s':>10} {'ratio':>6} {'target':>6} "
+        f"{'bare p50/p99 ms':>16} {'real p50/p99 ms':>16} {'real errors':>11} {'stored':>8}  verdict"
+    ]
+    for real in [r for r in rows if r["app"] == "real"]:
+        bare = next(
+            r
+            for r in rows
+            if r["app"] == "bare"
+            and (r["db"], r["kind"], r["conns"]) == (real["db"], real["kind"], real["conns"])
+        )
+        ratio = real["rps"] / bare["rps"]
+        target = TARGETS[real["kind"]]
+        ok = ratio >= target and real["errors"] == 0
+        if real["kind"] == "submit":
+            ok = ok and real["p99"] <= 2 * bare["p99"]
+        lines.append(
+            f"{real['db']:9} {real['kind']:7} {real['conns']:>5} {bare['rps']:>10.0f} {real['rps']:>10.0f} "
+            f"{ratio:>6.0%} {target:>6.0%} {bare['p50']:>7.1f}/{bare['p99']:<8.1f} {real['p50']:>7.1f}/{real['p99']:<8.1f} "
+            f"{real['errors']:>11} {real.get('stored', ''):>8}  {'meets target' if ok else 'BELOW TARGET'}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--conns", default="16,64")
+    parser.add_argument("--db", default="sqlite,postgres")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: run scripts/install-test-deps.sh")
+    conns = [int(c) for c in args.conns.split(",")]
+    rows = []
+    for db_name in args.db.split(","):
+        if db_name == "sqlite":
+            folder = tempfile.mkdtemp(prefix="survey-bench-")
+            rows += measure("sqlite", f"sqlite:///{folder}/bench.sqlite3", conns, args.duration)
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            sys.path.insert(0, str(ROOT))
+            from tests.pgcluster import Cluster
+
+            cluster = Cluster().start()
+            try:
+                rows += measure("postgres", cluster.url(), conns, args.duration)
+            finally:
+                cluster.destroy()
+    text = report(rows)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    header = (
+        f"survey_bench {stamp}: gunicorn {' '.join(WORKERS)}; wrk -t1 {args.duration}s per run on the same "
+        f"{os.cpu_count()} cores; page = GET with gzip; submit = one POST with 9 answers + comment.\n"
+    )
+    print(header + text)
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / f"survey_bench-{stamp}.txt").write_text(header + text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
