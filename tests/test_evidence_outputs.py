@@ -146,3 +146,25 @@ def test_neutralise_prefixes_every_dangerous_start():
     for value in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise(value) == "'" + value
     assert neutralise("Bình thường") == "Bình thường" and neutralise(5) == 5 and neutralise(None) is None
+
+
+def test_followup_section_uses_the_followup_figures(province, app, monkeypatch, tmp_path):
+    from survey.followup.figures import case_figures
+    from tests.followup_helpers import unhappy_with_contact
+
+    populate(province)
+    unhappy_with_contact(province.point_a, overall=1)
+    unhappy_with_contact(province.point_b, overall=2, phone="0987 654 321")
+    sealed_now(app, monkeypatch)
+    scope = scope_for(province.root)
+    figures = case_figures(scope.agency_ids, scope.period.start, scope.period.end)
+    assert figures.opened == 2
+    content = members(build_pack(scope, str(tmp_path / "f.zip")).path)
+    pdf = tmp_path / "f.pdf"
+    pdf.write_bytes(content["report.pdf"])
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(r"Hồ sơ mở trong kỳ\s+2\b", text)
+    assert re.search(r"Đang mở \(trong đó quá hạn\)\s+2 \(0\)", text)
+    assert "0912" not in text and "0987" not in text  # contact details never reach the report

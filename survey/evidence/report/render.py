@@ -3,9 +3,11 @@
 from datetime import datetime
 
 from survey.evidence.figures import ReportFigures
-from survey.evidence.report import build, parts
+from survey.evidence.report import build, followup_cases, parts
 from survey.evidence.report.document import ReportDocument
 from survey.evidence.statement import IntegrityStatement
+
+SECTIONS = (followup_cases,)  # imported for their registration
 
 
 def render_report(
