@@ -168,3 +168,23 @@ def test_followup_section_uses_the_followup_figures(province, app, monkeypatch, 
     assert re.search(r"Hồ sơ mở trong kỳ\s+2\b", text)
     assert re.search(r"Đang mở \(trong đó quá hạn\)\s+2 \(0\)", text)
     assert "0912" not in text and "0987" not in text  # contact details never reach the report
+
+
+def test_streaming_xlsx_writer_keeps_text_as_text(tmp_path):
+    from survey.exports.xlsx import Percent, XlsxStream, column_letter
+
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+    path = str(tmp_path / "t.xlsx")
+    book = XlsxStream(path)
+    book.sheet("Tổng hợp").append(["Tỷ lệ", Percent(0.875), 12, None, True])
+    raw = book.sheet('Dữ liệu "gốc"')
+    raw.append(["=1+1", "a\x0bb<c>&", 3.5] + list(range(30)))
+    book.close()
+    loaded = openpyxl.load_workbook(path)
+    assert loaded.sheetnames == ["Tổng hợp", 'Dữ liệu "gốc"']
+    first = loaded["Tổng hợp"]
+    assert [c.value for c in first[1]] == ["Tỷ lệ", 0.875, 12, None, True]
+    assert first["B1"].number_format == "0.00%"
+    cells = loaded['Dữ liệu "gốc"'][1]
+    assert cells[0].value == "=1+1" and cells[0].data_type == "s"  # stored as text, never a formula
+    assert cells[1].value == "ab<c>&" and cells[2].value == 3.5 and cells[32].value == 29

@@ -8,12 +8,10 @@ survey/exports/safe.py so a comment `=HYPERLINK(...)` stays text.
 import csv
 import json
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from survey.evidence.figures import ReportFigures
 from survey.evidence.report.text import status_text
 from survey.exports.safe import neutralise, neutralise_row
+from survey.exports.xlsx import Percent, XlsxStream
 from survey.stats import Rate
 
 RAW_SHEET_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows per sheet
@@ -56,24 +54,22 @@ class JsonWriter:
 
 
 def _cell(value):
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
+    return neutralise(value)
 
 
 class XlsxWriter:
     """Summary sheets first (small), then the raw sheet streamed row by row."""
 
     def __init__(self, path: str, figures: ReportFigures, columns: list[str]) -> None:
-        self.path, self.columns = path, columns
-        self.book = Workbook(write_only=True)
+        self.columns = columns
+        self.book = XlsxStream(path)
         summary_sheets(self.book, figures)
         self.rows = 0
         self.sheet = None
 
     def _next_sheet(self) -> None:
         number = self.rows // RAW_SHEET_ROWS + 1
-        self.sheet = self.book.create_sheet("Dữ liệu gốc" if number == 1 else f"Dữ liệu gốc {number}")
+        self.sheet = self.book.sheet("Dữ liệu gốc" if number == 1 else f"Dữ liệu gốc {number}")
         self.sheet.append(self.columns)
 
     def write(self, rows: list[dict]) -> None:
@@ -86,22 +82,22 @@ class XlsxWriter:
     def close(self) -> None:
         if self.sheet is None:
             self._next_sheet()
-        self.book.save(self.path)
+        self.book.close()
 
 
 def _rate_cells(rate: Rate) -> list:
     if not rate.enough:
         return ["chưa đủ dữ liệu", None, None]
-    return [rate.value, rate.ci95[0], rate.ci95[1]]
+    return [Percent(rate.value), Percent(rate.ci95[0]), Percent(rate.ci95[1])]
 
 
-def _sheet(book: Workbook, title: str, rows: list[list]) -> None:
-    sheet = book.create_sheet(title)
+def _sheet(book: XlsxStream, title: str, rows: list[list]) -> None:
+    sheet = book.sheet(title)
     for row in rows:
         sheet.append([_cell(v) for v in row])
 
 
-def summary_sheets(book: Workbook, figures: ReportFigures) -> None:
+def summary_sheets(book: XlsxStream, figures: ReportFigures) -> None:
     s, p, scope = figures.summary, figures.previous, figures.scope
     _sheet(
         book,
@@ -120,7 +116,7 @@ def summary_sheets(book: Workbook, figures: ReportFigures) -> None:
             ["Tỷ lệ hài lòng", *_rate_cells(s.rate)[:1]],
             ["Cận dưới KTC 95 %", _rate_cells(s.rate)[1]],
             ["Cận trên KTC 95 %", _rate_cells(s.rate)[2]],
-            ["Mục tiêu chất lượng", figures.target],
+            ["Mục tiêu chất lượng", Percent(figures.target)],
             ["Đánh giá", status_text(figures.status)],
             ["Kỳ trước: số phiếu được tính", p.counted],
             ["Kỳ trước: tỷ lệ hài lòng", _rate_cells(p.rate)[0]],

@@ -3,6 +3,7 @@ leaves against the seal root, every record against its leaf, and optionally
 against a root published earlier or an earlier pack (history not rewritten)."""
 
 import hashlib
+import io
 import json
 import zipfile
 import zlib
@@ -26,18 +27,23 @@ class PackCheck:
 
 
 def verify_pack(path, published: tuple[int, str] | None = None, previous=None) -> PackCheck:
-    """`published`: (size, root) held from earlier; `previous`: an earlier pack."""
+    """`published`: (size, root) held from earlier; `previous`: an earlier pack.
+    Members are hashed as streams: memory stays small for a province-year."""
     check = PackCheck()
     targets = [(published[0], published[1], "gốc đã công bố")] if published else []
     if previous is not None:
         targets += earlier_seal(previous, check)
-    members = read_members(path, check)
-    if members is None:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        check.problems.append(f"Không mở được tệp ZIP: {exc}.")
         return check
-    check_sums(members, check)
-    check_manifest(members, check)
-    if check.manifest is not None:
-        check_leaves(members, check, {size for size, _, _ in targets})
+    with archive:
+        hashes = member_hashes(archive, check)
+        check_sums(archive, hashes, check)
+        check_manifest(archive, hashes, check)
+        if check.manifest is not None:
+            check_leaves(archive, check, {size for size, _, _ in targets})
     for target in targets:
         compare_root(check, target)
     return check
@@ -52,59 +58,66 @@ def earlier_seal(previous, check: PackCheck) -> list[tuple[int, str, str]]:
     return [(seal["tree_size"], seal["root_hash"], f"niêm phong #{seal['id']} của gói trước")]
 
 
-def read_members(path, check: PackCheck) -> dict[str, bytes] | None:
+READ_ERRORS = (zipfile.BadZipFile, OSError, ValueError, zlib.error)  # CRC or deflate errors
+
+
+def member_hashes(archive: zipfile.ZipFile, check: PackCheck) -> dict[str, str]:
+    hashes = {}
+    for info in archive.infolist():
+        digest = hashlib.sha256()
+        try:
+            with archive.open(info) as fh:
+                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+        except READ_ERRORS as exc:
+            check.problems.append(f"Tệp {info.filename} bị hỏng trong gói ZIP ({exc}).")
+            continue
+        hashes[info.filename] = digest.hexdigest()
+    return hashes
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes | None:
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        check.problems.append(f"Không mở được tệp ZIP: {exc}.")
+        return archive.read(name)
+    except (KeyError, *READ_ERRORS):
         return None
-    members = {}
-    with archive:
-        for info in archive.infolist():
-            try:
-                members[info.filename] = archive.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError, zlib.error) as exc:  # CRC or deflate error
-                check.problems.append(f"Tệp {info.filename} bị hỏng trong gói ZIP ({exc}).")
-    return members
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def check_sums(members: dict[str, bytes], check: PackCheck) -> None:
-    if "SHA256SUMS" not in members:
+def check_sums(archive: zipfile.ZipFile, hashes: dict[str, str], check: PackCheck) -> None:
+    data = _read(archive, "SHA256SUMS")
+    if data is None:
         check.problems.append("Thiếu tệp SHA256SUMS.")
         return
     listed = {}
-    for line in members["SHA256SUMS"].decode("utf-8", "replace").splitlines():
+    for line in data.decode("utf-8", "replace").splitlines():
         digest, _, name = line.partition("  ")
         listed[name] = digest
+    names = {info.filename for info in archive.infolist()}
     for name, digest in listed.items():
-        if name not in members:
+        if name not in names:
             check.problems.append(f"Tệp {name} bị thiếu trong gói.")
-        elif _sha(members[name]) != digest:
+        elif name in hashes and hashes[name] != digest:
             check.problems.append(f"Tệp {name} đã bị thay đổi (SHA-256 không khớp).")
-    for name in sorted(set(members) - set(listed) - OPTIONAL_NAMES):
+    for name in sorted(names - set(listed) - OPTIONAL_NAMES):
         check.problems.append(f"Tệp {name} không có trong danh sách SHA256SUMS (được thêm vào sau).")
 
 
-def check_manifest(members: dict[str, bytes], check: PackCheck) -> None:
+def check_manifest(archive: zipfile.ZipFile, hashes: dict[str, str], check: PackCheck) -> None:
     try:
-        check.manifest = json.loads(members["manifest.json"])
-    except (KeyError, ValueError):
+        check.manifest = json.loads(_read(archive, "manifest.json") or b"")
+    except ValueError:
         check.problems.append("Thiếu hoặc hỏng tệp manifest.json.")
         return
     for name, info in check.manifest.get("files", {}).items():
-        if name in members and _sha(members[name]) != info.get("sha256"):
+        if name in hashes and hashes[name] != info.get("sha256"):
             message = f"Tệp {name} đã bị thay đổi (SHA-256 không khớp)."
             if message not in check.problems:
                 check.problems.append(message + " (theo manifest.json)")
 
 
-def check_leaves(members: dict[str, bytes], check: PackCheck, sizes: set[int]) -> None:
+def check_leaves(archive: zipfile.ZipFile, check: PackCheck, sizes: set[int]) -> None:
     seal = check.manifest.get("seal")
-    raw = members.get("integrity/leaves.bin", b"")
+    raw = _read(archive, "integrity/leaves.bin") or b""
     if seal is None or len(raw) % 32:
         check.problems.append("Tệp integrity/leaves.bin không hợp lệ hoặc gói không có niêm phong.")
         return
@@ -118,13 +131,21 @@ def check_leaves(members: dict[str, bytes], check: PackCheck, sizes: set[int]) -
             check.roots[builder.size] = builder.root()
     if builder.size != seal["tree_size"] or check.roots.get(seal["tree_size"]) != seal["root_hash"]:
         check.problems.append(f"Gốc Merkle tính từ integrity/leaves.bin không khớp niêm phong #{seal['id']}.")
-    check_records(members.get("integrity/records.jsonl", b""), leaves, check)
+    try:
+        with archive.open("integrity/records.jsonl") as fh:
+            check_records(io.TextIOWrapper(fh, encoding="utf-8", errors="replace"), leaves, check)
+    except (KeyError, *READ_ERRORS):
+        check.problems.append("Thiếu hoặc hỏng tệp integrity/records.jsonl.")
     check.notes.append(f"Niêm phong #{seal['id']}: {seal['tree_size']} lá, gốc {seal['root_hash']}.")
 
 
-def check_records(data: bytes, leaves: list[bytes], check: PackCheck) -> None:
-    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
-        record = json.loads(line)
+def check_records(lines, leaves: list[bytes], check: PackCheck) -> None:
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            check.problems.append(f"integrity/records.jsonl dòng {number}: không đọc được.")
+            continue
         index = record["leaf_index"]
         digest = hashlib.sha256(b"\x00" + record["leaf"].encode("utf-8")).digest()
         if index is not None and (index >= len(leaves) or leaves[index] != digest):
