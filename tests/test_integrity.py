@@ -266,3 +266,13 @@ def test_dossier_link_is_sealed_and_old_leaf_versions_still_verify(province, app
     problems = verify().problems
     assert problems == [f"Lá #{leaf_of(new)}: phiếu id {new.id} đã bị sửa sau khi niêm phong."]
     assert leaf_of(old) == 0
+
+
+def test_answer_label_and_scale_are_sealed(sealed):
+    responses, _ = sealed
+    target = responses[0]
+    db.session.execute(
+        text("UPDATE answers SET label = 'Bình thường' WHERE response_id = :id"), {"id": target.id}
+    )
+    db.session.commit()
+    assert verify().problems == [f"Lá #{leaf_of(target)}: phiếu id {target.id} đã bị sửa sau khi niêm phong."]

@@ -128,7 +128,7 @@ def _row(r, answers: list, decision, leaf_index, keys: dict[int, str]) -> dict:
     }
     for answer in answers:
         if answer.question_id in keys:
-            row[keys[answer.question_id]] = NOT_APPLICABLE if answer.not_applicable else answer.value
+            row[keys[answer.question_id]] = answer_cell(answer)
     excluded = decision is not None and decision.action == "exclude"
     row.update(
         comment=r.comment,
@@ -137,6 +137,16 @@ def _row(r, answers: list, decision, leaf_index, keys: dict[int, str]) -> dict:
         is_demo=1 if r.is_demo else 0,
     )
     return row
+
+
+def answer_cell(answer):
+    """Code 1-5; NA for not applicable; the label of an uncoded answer of a
+    3- or 4-level scale (e.g. "Chưa hài lòng"), which has no code."""
+    if answer.not_applicable:
+        return NOT_APPLICABLE
+    if answer.value is None and answer.label:
+        return answer.label
+    return answer.value
 
 
 def latest_decisions(ids: list[int]) -> dict:

@@ -17,8 +17,9 @@ KIND_RESPONSE = "response"
 KIND_EXCLUSION = "exclusion"
 # Bump when a field is added; stored per leaf so old leaves keep verifying.
 # v1: the skeleton's fields. v2: + dossier_link_id (answer tied to a dossier).
-LEAF_VERSION = 2
-LEAF_VERSIONS = (1, 2)
+# v3: each answer also carries its scale id and the label of the option chosen.
+LEAF_VERSION = 3
+LEAF_VERSIONS = (1, 2, 3)
 
 
 def _text(value: str | None) -> str | None:
@@ -31,7 +32,15 @@ def _time(value: datetime | None) -> str | None:
 
 def response_fields(response: Response, answers: list[Answer], version: int = LEAF_VERSION) -> dict:
     """What a citizen sent and where; answers sorted by question id."""
-    rows = sorted((a.question_id, a.value, bool(a.not_applicable)) for a in answers)
+    if version >= 3:
+        rows = sorted(
+            ([a.question_id, a.value, bool(a.not_applicable), a.scale, _text(a.label)] for a in answers),
+            key=lambda row: row[0],
+        )
+    else:
+        rows = sorted(
+            ([a.question_id, a.value, bool(a.not_applicable)] for a in answers), key=lambda row: row[0]
+        )
     fields = {
         "kind": KIND_RESPONSE,
         "v": version,
@@ -47,7 +56,7 @@ def response_fields(response: Response, answers: list[Answer], version: int = LE
         "comment": _text(response.comment),
         "locale": response.locale,
         "is_demo": bool(response.is_demo),
-        "answers": [[qid, value, na] for qid, value, na in rows],
+        "answers": rows,
     }
     if version >= 2:
         fields["dossier_link_id"] = response.dossier_link_id

@@ -54,9 +54,14 @@ def batched(items: list, size: int = BATCH) -> Iterable[list]:
 
 def answers_by_response(ids: list[int]) -> dict[int, list]:
     grouped: dict[int, list] = {i: [] for i in ids}
-    stmt = select(Answer.response_id, Answer.question_id, Answer.value, Answer.not_applicable).where(
-        Answer.response_id.in_(ids)
-    )
+    stmt = select(
+        Answer.response_id,
+        Answer.question_id,
+        Answer.value,
+        Answer.not_applicable,
+        Answer.scale,
+        Answer.label,
+    ).where(Answer.response_id.in_(ids))
     for row in db.session.execute(stmt):
         grouped[row.response_id].append(row)
     return grouped
