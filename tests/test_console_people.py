@@ -123,3 +123,21 @@ def test_help_menu_shows_the_user_guide(login, admin, province):
     page = client.get("/admin/help")
     assert page.status_code == 200
     assert "<h1" in page.text and "Hướng dẫn sử dụng" in page.text
+
+
+def test_auditor_limited_to_a_period_sees_only_that_period_of_the_log(login, admin, province):
+    from datetime import date, datetime
+
+    session = login(admin)
+    session.post("/admin/agencies/T01-XB/rename", data={"name": "Phường Đông Kinh", "kind": "commune_pc"})
+    session.post("/admin/agencies/T01-XA/rename", data={"name": "Phường Tam Thanh", "kind": "commune_pc"})
+    before, inside = db.session.scalars(select(AdminLog).order_by(AdminLog.id)).all()
+    before.at, inside.at = datetime(2026, 3, 15, 3, 0), datetime(2026, 5, 10, 3, 0)
+    auditor = factories.user("kiemtra@tinh.vn", "auditor")
+    auditor.scope_from, auditor.scope_to = date(2026, 4, 1), date(2026, 6, 30)
+    db.session.commit()
+    client = login(auditor)
+    assert "Phường Tam Thanh" in client.get("/admin/log").text
+    assert "Phường Đông Kinh" not in client.get("/admin/log").text
+    assert "Phường Đông Kinh" not in client.get("/admin/log?from=2026-01-01").text
+    assert "Phường Đông Kinh" not in client.get("/admin/log.csv").data.decode()

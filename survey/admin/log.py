@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from flask import Response, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from survey.admin import bp
@@ -25,7 +26,7 @@ def _day(name: str) -> date | None:
 
 
 def _filters() -> dict:
-    start, end = _day("from"), _day("to")
+    start, end = _period(_day("from"), _day("to"))
     return {
         "entity": request.args.get("entity") or None,
         "action": request.args.get("action") or None,
@@ -34,6 +35,16 @@ def _filters() -> dict:
         "start": datetime.combine(start, datetime.min.time()) - timedelta(hours=7) if start else None,
         "end": datetime.combine(end, datetime.min.time()) + timedelta(hours=17) if end else None,
     }
+
+
+def _period(start: date | None, end: date | None) -> tuple[date | None, date | None]:
+    """Auditors limited to a period see only that period of the log."""
+    first, last = current_user.scope_from, current_user.scope_to
+    if first is not None:
+        start = max(start, first) if start else first
+    if last is not None:
+        end = min(end, last) if end else last
+    return start, end
 
 
 def _choices(column) -> list[str]:
