@@ -81,7 +81,3 @@ def submit(code: str):
     with engine.begin() as connection:
         connection.execute(insert(bare_responses), row)
     return "<!doctype html><p>Cảm ơn!</p>", 201
-
-
-def create_table() -> None:
-    metadata.create_all(engine)

@@ -156,8 +156,9 @@ def prepare(url: str) -> dict:
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         cookie = client.get_cookie("session").value
         db.engine.dispose()
-    bare_app.create_table()
-    bare_app.engine.dispose()
+    engine = bare_app._engine(url)  # not the module's engine: it was made for the first database
+    bare_app.metadata.create_all(engine)
+    engine.dispose()
     return {"code": code, "csrf": token, "cookie": f"session={cookie}"}
 
 
@@ -254,6 +255,8 @@ def main() -> None:
     conns = [int(c) for c in args.conns.split(",")]
     rows = []
     for db_name in args.db.split(","):
+        if rows:
+            print(report(rows), flush=True)  # figures so far, in case a later database fails
         if db_name == "sqlite":
             folder = tempfile.mkdtemp(prefix="survey-bench-")
             rows += measure("sqlite", f"sqlite:///{folder}/bench.sqlite3", conns, args.duration)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.i18n import to_local
 from survey.models import Response, ResponseExclusion
+from survey.models.response import CHANNEL_KIOSK
 from survey.models.types import utcnow
 
 REASON_HONEYPOT = "honeypot"
@@ -74,8 +75,12 @@ def reasons_for(response: Response, honeypot_filled: bool) -> dict[int, set[str]
         found.setdefault(response.id, set()).add(REASON_HONEYPOT)
     if out_of_hours(response.submitted_at, config["OPENING_HOURS"], config["OPENING_DAYS"]):
         found.setdefault(response.id, set()).add(REASON_OUT_OF_HOURS)
+    # A kiosk is one device for many citizens: it has its own, higher threshold.
+    device_top = (
+        config["BURST_KIOSK_TOP"] if response.channel == CHANNEL_KIOSK else config["BURST_DEVICE_TOP"]
+    )
     for column, key, threshold, reason in (
-        (Response.device_key, response.device_key, config["BURST_DEVICE_TOP"], REASON_BURST_DEVICE),
+        (Response.device_key, response.device_key, device_top, REASON_BURST_DEVICE),
         (Response.network_key, response.network_key, config["BURST_NETWORK_TOP"], REASON_BURST_NETWORK),
     ):
         for response_id in _burst_ids(response, column, key, threshold):

@@ -73,6 +73,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "BURST_WINDOW_MINUTES": _int(env, "BURST_WINDOW_MINUTES", 10),
         "BURST_DEVICE_TOP": _int(env, "BURST_DEVICE_TOP", 3),
         "BURST_NETWORK_TOP": _int(env, "BURST_NETWORK_TOP", 10),
+        "BURST_KIOSK_TOP": _int(env, "BURST_KIOSK_TOP", 10),
         "OPENING_HOURS": env.get("OPENING_HOURS", "07:00-17:30"),
         "OPENING_DAYS": env.get("OPENING_DAYS", "1-6"),
         "LOW_SCORE_MAX": _int(env, "LOW_SCORE_MAX", 2),

@@ -42,3 +42,20 @@ def test_kiosk_answers_reset_and_are_recorded_as_kiosk(client, province, login, 
         submit(client, province.point_a.code, {"Q9": "4"}, path="/kiosk/")
     channels = set(db.session.scalars(db.select(Response.channel)))
     assert channels == {"kiosk"} and db.session.scalar(db.select(db.func.count(Response.id))) == 5
+
+
+def test_kiosk_top_ratings_have_their_own_burst_threshold(client, province, login, app, monkeypatch):
+    from survey.models import ResponseExclusion
+
+    monkeypatch.setitem(app.config, "BURST_DEVICE_TOP", 2)
+    monkeypatch.setitem(app.config, "BURST_KIOSK_TOP", 4)
+    login(factories.user("canbo@xa.vn", "staff", province.commune_a)).post(
+        f"/kiosk/{province.point_a.code}/bat-dau"
+    )
+    client.post("/logout")
+    for _ in range(3):  # three happy citizens in a row at the counter: normal
+        submit(client, province.point_a.code, {"Q9": "5"}, path="/kiosk/")
+    assert db.session.scalar(db.select(db.func.count(ResponseExclusion.id))) == 0
+    submit(client, province.point_a.code, {"Q9": "5"}, path="/kiosk/")  # the fourth within minutes: review
+    reasons = db.session.scalars(db.select(ResponseExclusion.reason)).all()
+    assert reasons == ["burst_device"] * 4
