@@ -4,8 +4,10 @@ These tests also take the screenshots of docs/user-guide.md (docs/images/),
 so the guide shows the console as it is today.
 """
 
+import io
 import os
 
+from PIL import Image, ImageChops
 from sqlalchemy import func, select
 
 from survey import PROJECT_ROOT
@@ -18,9 +20,31 @@ IMAGES = os.path.join(PROJECT_ROOT, "docs", "images")
 DESKTOP = {"width": 1280, "height": 900}
 
 
+# Codes and times differ on every run; a picture whose pixels barely moved is
+# kept, so the guide's images change only when the screens do (no churn in git).
+CHANGED_SHARE = 0.01
+
+
+def _barely_changed(path: str, fresh: bytes) -> bool:
+    if not os.path.exists(path):
+        return False
+    with Image.open(path) as old_file, Image.open(io.BytesIO(fresh)) as new_file:
+        old, new = old_file.convert("RGB"), new_file.convert("RGB")
+        if old.size != new.size:
+            return False
+        diff = ImageChops.difference(old, new).convert("L").point(lambda v: 255 if v else 0)
+        changed = diff.histogram()[255]
+    return changed / (old.size[0] * old.size[1]) < CHANGED_SHARE
+
+
 def shot(page, name: str) -> None:
+    """Save a screenshot for docs/user-guide.md (docs/images/NAME)."""
     os.makedirs(IMAGES, exist_ok=True)
-    page.screenshot(path=os.path.join(IMAGES, name), full_page=True)
+    path = os.path.join(IMAGES, name)
+    fresh = page.screenshot(full_page=True)
+    if not _barely_changed(path, fresh):
+        with open(path, "wb") as handle:
+            handle.write(fresh)
 
 
 def open_page(page, url: str) -> None:
