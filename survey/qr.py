@@ -61,7 +61,8 @@ def png_scale(symbol_width: int, size: int) -> int:
     return max(1, size // (symbol_width + 2 * QUIET_ZONE))
 
 
-@lru_cache(maxsize=1024)
+# Bounded: a 4000 px logo PNG is a few hundred KiB, and every worker keeps its own cache.
+@lru_cache(maxsize=256)
 def png_bytes(text: str, size: int = 600, logo: bytes | None = None) -> bytes:
     """PNG of about `size` pixels square, crisp (whole pixels per module)."""
     code = make(text, with_logo=logo is not None)
@@ -98,7 +99,7 @@ def _with_logo_png(png: bytes, code: segno.QRCode, scale: int, logo: bytes) -> b
     return buffer.getvalue()
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def svg_bytes(text: str, logo: bytes | None = None, scale: int = 10) -> bytes:
     """SVG (a single path, scalable to any print size), optional centre logo."""
     code = make(text, with_logo=logo is not None)

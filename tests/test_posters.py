@@ -128,3 +128,7 @@ def test_refusals_are_explained(runner, province, tmp_path):
     assert empty.exit_code != 0 and "không có điểm khảo sát đang dùng" in empty.output
     bad = runner.invoke(args=["posters", "--agency", "T01", "--layout", "a3", "--output", out])
     assert bad.exit_code != 0
+    nowhere = runner.invoke(
+        args=["posters", "--agency", "T01-XA", "--output", str(tmp_path / "no" / "x.pdf")]
+    )
+    assert nowhere.exit_code != 0 and "Không ghi được tệp" in nowhere.output

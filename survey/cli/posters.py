@@ -26,6 +26,9 @@ def posters(agency_code, subtree, layout, output, hotline, logo) -> None:
     hotline = current_app.config["POSTER_HOTLINE"] if hotline is None else hotline
     with click.progressbar(length=len(points), label="Tạo áp phích", file=sys.stderr) as bar:
         data = build_pdf(points, layout, hotline, logo, progress=bar.update)
-    with open(output, "wb") as handle:
-        handle.write(data)
+    try:
+        with open(output, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise click.ClickException(f"Không ghi được tệp {output}: {exc.strerror}.") from exc
     click.echo(f"Đã tạo {len(points)} áp phích ({layout}) vào {output}.")
