@@ -1,0 +1,338 @@
+"""Dashboard server time against data volume, with a raw-SQL baseline in the same run.
+
+    .venv/bin/python -m bench.dashboards --engine postgres --responses 100000 --responses 1000000
+    .venv/bin/python -m bench.dashboards --engine sqlite --responses 100000 --responses 300000
+
+For each size: a fresh database (SQLite temporary file, or a database in a
+throwaway PostgreSQL 15 cluster started like the test harness), an agency
+tree (root, --agencies/20 first-level units, the rest below them), real
+procedure codes from survey/data/procedures.csv, N synthetic responses over
+24 months with 7 scale answers each, then `rollups refresh --all`.
+
+Measured per size (server time through the Flask test client, --repeat
+runs after a warm-up; p50 and p95):
+- `overview`: the province overview (/overview/ROOT) for the last closed quarter;
+- `head`: a first-level unit's agency-head page for the same quarter;
+- `head-open`: the same page for the current quarter (the open day is read raw);
+- `raw-sql overview` / `raw-sql head`: the plain aggregate SQL that computes the
+  same headline figures (responses, counted, satisfied per unit) from raw responses;
+- `select 1`: a round trip, for scale.
+Results are printed and written to bench/results/dashboards-<engine>.json.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import bindparam, insert, select, text
+
+from survey import PROJECT_ROOT, create_app, periods
+from survey.agencies import create_agency, subtree_ids
+from survey.extensions import db
+from survey.models import Agency, Procedure, Question, SurveyPoint, User
+from survey.models.types import utcnow
+from survey.questionnaires import ensure_default
+from survey.rollups import freshness
+
+MIGRATIONS = os.path.join(PROJECT_ROOT, "migrations")
+SCALE_KEYS = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q8")
+DAYS = 730
+PASSWORD = "bench-password-2026"  # noqa: S105 - a throwaway benchmark account
+
+
+def _procedures(count: int = 20) -> list[Procedure]:
+    with open(os.path.join(PROJECT_ROOT, "survey", "data", "procedures.csv"), encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))[:count]
+    items = [Procedure(code=r["code"], name=r["name"], field=r["field"]) for r in rows]
+    db.session.add_all(items)
+    db.session.flush()
+    return items
+
+
+def build_tree(agencies: int) -> tuple[Agency, list[Agency]]:
+    root = create_agency("BENCH", "Tỉnh thử tải", "provincial_pc")
+    first = [
+        create_agency(f"BENCH-{i:03d}", f"Sở thử tải {i}", "department", root)
+        for i in range(max(1, agencies // 20))
+    ]
+    for i in range(agencies - len(first) - 1):
+        create_agency(f"BENCH-X{i:05d}", f"Xã thử tải {i}", "commune_pc", first[i % len(first)])
+    db.session.flush()
+    return root, first
+
+
+def build_points() -> dict[int, int]:
+    """One counter point per agency; returns agency id -> point id."""
+    agencies = db.session.scalars(select(Agency.id).order_by(Agency.id)).all()
+    rows = [{"code": f"B{a:07d}", "agency_id": a, "counter": "Quầy 1", "status": "active"} for a in agencies]
+    db.session.execute(insert(SurveyPoint), rows)
+    return dict(db.session.execute(select(SurveyPoint.agency_id, SurveyPoint.id)).all())
+
+
+def _rows(n: int, agency_ids: list[int], points: dict, procedures: list[int], version_id: int, seed: int = 7):
+    rng = random.Random(seed)
+    now = utcnow()
+    for i in range(n):
+        agency = agency_ids[min(len(agency_ids) - 1, int(len(agency_ids) * rng.random() ** 2))]
+        overall = 1 + int(5 * rng.random() ** 0.5)
+        when = now - timedelta(days=DAYS * (n - i) / n, seconds=rng.randint(0, 3600))
+        comment = "Thủ tục nhanh gọn, cán bộ nhiệt tình" if rng.random() < 0.1 else None
+        yield (
+            f"bench-{i}",
+            points[agency],
+            agency,
+            rng.choice(procedures),
+            version_id,
+            when,
+            overall,
+            comment,
+        )
+
+
+def load_sqlite(path: str, n: int, agency_ids, points, procedures, version_id, questions) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA synchronous=OFF")
+    rng = random.Random(11)
+    batch, answers, next_id = [], [], 1
+    for row in _rows(n, agency_ids, points, procedures, version_id):
+        batch.append(
+            (next_id, *row[:5], row[5].strftime("%Y-%m-%d %H:%M:%S.%f"), "qr", row[6], row[7], "vi", 0)
+        )
+        for q in questions:
+            answers.append((next_id, q, max(1, min(5, row[6] + rng.choice((-1, 0, 0, 1)))), 0))
+        answers.append((next_id, questions_overall[0], row[6], 0))
+        next_id += 1
+        if len(batch) >= 50_000:
+            _flush_sqlite(connection, batch, answers)
+    _flush_sqlite(connection, batch, answers)
+    connection.close()
+
+
+questions_overall: list[int] = []
+
+
+def _flush_sqlite(connection, batch, answers) -> None:
+    connection.executemany(
+        "INSERT INTO responses (id, nonce, survey_point_id, agency_id, procedure_id, questionnaire_id, submitted_at,"
+        " channel, overall, comment, locale, is_demo) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        batch,
+    )
+    connection.executemany(
+        "INSERT INTO answers (response_id, question_id, value, not_applicable) VALUES (?,?,?,?)", answers
+    )
+    connection.commit()
+    batch.clear()
+    answers.clear()
+
+
+def load_postgres(n: int, agency_ids, points, procedures, version_id, questions) -> None:
+    """Set-based generation inside PostgreSQL (minutes would go to round trips otherwise)."""
+    first_agency, first_point = min(agency_ids), points[min(agency_ids)]
+    params = {
+        "n": n,
+        "agencies": len(agency_ids),
+        "a0": first_agency,
+        "p0": first_point,
+        "v": version_id,
+        "procs": procedures,
+        "days": DAYS,
+    }
+    db.session.execute(
+        text(
+            "INSERT INTO responses (nonce, survey_point_id, agency_id, procedure_id, questionnaire_id, submitted_at,"
+            " channel, overall, comment, locale, is_demo)"
+            " SELECT 'bench-' || g, :p0 + a.k, :a0 + a.k, (:procs)[1 + floor(random() * cardinality(:procs))::int],"
+            " :v, (now() at time zone 'utc') - make_interval(secs => CAST(:days * 86400.0 * (:n - g) / :n AS double precision)),"
+            " 'qr', 1 + floor(5 * random() ^ 0.5)::int,"
+            " CASE WHEN random() < 0.1 THEN 'Thủ tục nhanh gọn, cán bộ nhiệt tình' END, 'vi', false"
+            " FROM generate_series(1, :n) g"
+            " CROSS JOIN LATERAL (SELECT least(:agencies - 1, floor(:agencies * random() ^ 2)::int + (g * 0)) AS k) a"
+        ).bindparams(bindparam("procs")),
+        params,
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO answers (response_id, question_id, value, not_applicable)"
+            " SELECT r.id, q, greatest(1, least(5, r.overall + floor(random() * 3)::int - 1)), false"
+            " FROM responses r CROSS JOIN unnest(CAST(:qs AS integer[])) q"
+        ),
+        {"qs": questions},
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO answers (response_id, question_id, value, not_applicable)"
+            " SELECT r.id, :q9, r.overall, false FROM responses r"
+        ),
+        {"q9": questions_overall[0]},
+    )
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+
+
+def _times(call, repeat: int) -> dict:
+    call()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    return {"p50_ms": round(statistics.median(samples), 1), "p95_ms": round(p95, 1)}
+
+
+def _raw_sql(units: list[int], quarter: periods.Period):
+    """The plain aggregate: headline per unit (closure join) from raw responses."""
+    start, end = quarter.utc_bounds()
+    statement = text(
+        "SELECT c.ancestor_id, count(*), count(CASE WHEN r.id NOT IN (SELECT response_id FROM response_exclusions)"
+        " THEN 1 END), count(CASE WHEN r.overall >= 4 THEN 1 END)"
+        " FROM responses r JOIN agency_closure c ON c.descendant_id = r.agency_id"
+        " WHERE c.ancestor_id IN :units AND r.submitted_at >= :start AND r.submitted_at < :end"
+        " GROUP BY c.ancestor_id"
+    ).bindparams(bindparam("units", expanding=True))
+    return lambda: db.session.execute(statement, {"units": units, "start": start, "end": end}).all()
+
+
+def measure(app, size: int, repeat: int) -> dict:
+    client = app.test_client()
+    with app.app_context():
+        first = db.session.scalars(select(Agency).where(Agency.depth == 1).order_by(Agency.id)).first()
+        units = [a.id for a in db.session.scalars(select(Agency).where(Agency.depth == 1))]
+        head_ids = subtree_ids(first.id)
+    assert client.post("/login", data={"email": "bench@hailong.vn", "password": PASSWORD}).status_code == 302
+    today = periods.local_date(utcnow())
+    closed = periods.previous(periods.containing("quarter", today))
+    current = periods.containing("quarter", today)
+
+    def page(url):
+        return lambda: _ok(client.get(url))
+
+    results = {
+        "overview": _times(page(f"/overview/BENCH?period=quarter&value={closed.value}"), repeat),
+        "head": _times(page(f"/agencies/{first.code}?period=quarter&value={closed.value}"), repeat),
+        "head-open": _times(page(f"/agencies/{first.code}?period=quarter&value={current.value}"), repeat),
+    }
+    with app.app_context():
+        results["raw-sql overview"] = _times(_raw_sql(units, closed), repeat)
+        results["raw-sql head"] = _times(_raw_sql([first.id], closed), repeat)
+        results["select 1"] = _times(lambda: db.session.execute(text("SELECT 1")).all(), repeat)
+        del head_ids
+    return results
+
+
+def _ok(response):
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def prepare(url: str, size: int, agencies: int, engine: str) -> tuple:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    timings = {}
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        version = ensure_default()
+        by_key = {
+            q.key: q.id
+            for q in db.session.scalars(select(Question).where(Question.questionnaire_id == version.id))
+        }
+        questions_overall[:] = [by_key["Q9"]]
+        root, _first = build_tree(agencies)
+        procedures = [p.id for p in _procedures()]
+        points = build_points()
+        user = User(email="bench@hailong.vn", role="committee")
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        agency_ids = sorted(points)
+        start = time.perf_counter()
+        scale = [by_key[k] for k in SCALE_KEYS]
+        if engine == "sqlite":
+            load_sqlite(
+                url.removeprefix("sqlite:///"), size, agency_ids, points, procedures, version.id, scale
+            )
+        else:
+            load_postgres(size, agency_ids, points, procedures, version.id, scale)
+        timings["load_s"] = round(time.perf_counter() - start, 1)
+        start = time.perf_counter()
+        days = freshness.rebuild_all()
+        timings["rollup_build_s"] = round(time.perf_counter() - start, 1)
+        timings["rollup_days"] = days
+        start = time.perf_counter()
+        freshness.recompute_day(periods.local_date(utcnow()) - timedelta(days=1))
+        db.session.commit()
+        timings["recompute_one_day_ms"] = round((time.perf_counter() - start) * 1000, 1)
+    return app, timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--responses", type=int, action="append", help="sizes to measure (repeatable)")
+    parser.add_argument("--agencies", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    sizes = args.responses or [100_000]
+    cluster = None
+    if args.engine == "postgres":
+        from tests.pgcluster import Cluster
+
+        cluster = Cluster({"shared_buffers": "1GB", "work_mem": "64MB", "jit": "off"}).start()
+    report = {"engine": args.engine, "agencies": args.agencies, "repeat": args.repeat, "sizes": {}}
+    try:
+        for size in sizes:
+            url = _database(args.engine, cluster, size)
+            app, timings = prepare(url, size, args.agencies, args.engine)
+            report["sizes"][size] = {**timings, **measure(app, size, args.repeat)}
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+            _print(size, report["sizes"][size])
+    finally:
+        if cluster is not None:
+            cluster.destroy()
+    out = Path(PROJECT_ROOT) / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"dashboards-{args.engine}.json").write_text(json.dumps(report, indent=2))
+
+
+def _database(engine: str, cluster, size: int) -> str:
+    if engine == "sqlite":
+        return "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="hailong-bench-"), f"bench-{size}.sqlite3")
+    name = f"bench{size}"
+    cluster._run(
+        str(cluster.bindir / "createdb"),
+        "-h",
+        str(cluster.root),
+        "-p",
+        str(cluster.port),
+        "-U",
+        "postgres",
+        name,
+    )
+    return cluster.url(name)
+
+
+def _print(size: int, row: dict) -> None:
+    print(
+        f"\n== {size:,} responses: load {row['load_s']} s, roll-ups {row['rollup_build_s']} s "
+        f"({row['rollup_days']} days), one day {row['recompute_one_day_ms']} ms"
+    )
+    for name in ("overview", "head", "head-open", "raw-sql overview", "raw-sql head", "select 1"):
+        print(f"  {name:18s} p50 {row[name]['p50_ms']:8.1f} ms   p95 {row[name]['p95_ms']:8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
