@@ -15,6 +15,7 @@ from survey.agencies import get_by_code
 from survey.extensions import db
 from survey.importer import ImportReport, read_rows
 from survey.models import AgencyClosure, DossierCount, DossierLink, Procedure, SurveyPoint
+from survey.rollups.read import agency_in
 
 COLUMNS = ["agency_code", "procedure_code", "month", "received"]
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -99,7 +100,7 @@ def _per_agency(agency_ids: list[int], period: periods.Period) -> dict[int, int]
     imported = db.session.execute(
         select(DossierCount.agency_id, DossierCount.procedure_id.is_(None), func.sum(DossierCount.received))
         .where(
-            DossierCount.agency_id.in_(agency_ids),
+            agency_in(DossierCount.agency_id, agency_ids),
             DossierCount.month >= periods.month_start(period.start),
             DossierCount.month <= period.end,
         )
@@ -114,7 +115,7 @@ def _per_agency(agency_ids: list[int], period: periods.Period) -> dict[int, int]
         select(SurveyPoint.agency_id, func.count(DossierLink.id))
         .join(SurveyPoint, SurveyPoint.id == DossierLink.survey_point_id)
         .where(
-            SurveyPoint.agency_id.in_(agency_ids),
+            agency_in(SurveyPoint.agency_id, agency_ids),
             DossierLink.created_at >= start,
             DossierLink.created_at < end,
         )

@@ -9,7 +9,7 @@ reporting period in Vietnam time, or raw rows for arbitrary instants.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import and_, case, func, select
 
 from survey import periods
@@ -80,9 +80,16 @@ def figures(counts: list[int] | None) -> Figures:
 
 
 def segments(period: periods.Period) -> list[read.Segment]:
-    """How to read the period: roll-ups when fresh enough, raw rows otherwise."""
-    ready = ensure_fresh(current_app.config["ROLLUP_MAX_CATCHUP_DAYS"])
-    return read.plan(period.start, period.end, built_through() if ready else None)
+    """How to read the period: roll-ups when fresh enough, raw rows otherwise.
+
+    Checked once per web request (a page asks for many periods)."""
+    cached = getattr(request, "_rollups_built", False) if has_request_context() else False
+    if cached is False:
+        ready = ensure_fresh(current_app.config["ROLLUP_MAX_CATCHUP_DAYS"])
+        cached = built_through() if ready else None
+        if has_request_context():
+            request._rollups_built = cached
+    return read.plan(period.start, period.end, cached)
 
 
 def summarise(agency_ids: list[int] | None, period=Period(), procedure_id: int | None = None) -> Summary:
@@ -120,7 +127,12 @@ def criteria_figures(dists: dict[str, list[int]], names: dict | None = None) -> 
 
 
 def _criterion_names() -> dict:
-    return {c.code: c for c in db.session.scalars(select(Criterion))}
+    cached = getattr(request, "_criterion_names", None) if has_request_context() else None
+    if cached is None:
+        cached = {c.code: c for c in db.session.scalars(select(Criterion))}
+        if has_request_context():
+            request._criterion_names = cached
+    return cached
 
 
 def _order(code: str) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import Select, exists, select
 
 from survey import periods
 from survey.models import Answer, Question, Response
+from survey.rollups.read import agency_in
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -56,7 +57,7 @@ def comments_query(ids: list[int], period: periods.Period, chosen: CommentFilter
     end = min(period.end, chosen.end) if chosen.end else period.end
     low, high = periods.custom(start, end).utc_bounds() if start <= end else period.utc_bounds()
     stmt = select(Response).where(
-        Response.agency_id.in_(ids),
+        agency_in(Response.agency_id, ids),
         Response.comment.is_not(None),
         Response.submitted_at >= low,
         Response.submitted_at < high,

@@ -9,6 +9,7 @@ from survey import periods
 from survey.dossier_counts import dossiers_received
 from survey.extensions import db
 from survey.models import Agency, Procedure, SurveyPoint
+from survey.rollups.read import agency_in
 from survey.stats import Comparison, compare, per_hundred, target_status
 from survey.summaries import Figures, Summary, breakdown, by_unit, figures, summarise, trend
 
@@ -98,7 +99,7 @@ def counter_rows(ids: list[int], period: periods.Period) -> list[CounterRow]:
     """Survey points grouped by their counter label; empty when no point has one."""
     by_point = breakdown(ids, period, "point")
     points = db.session.scalars(
-        select(SurveyPoint).where(SurveyPoint.agency_id.in_(ids), SurveyPoint.counter.is_not(None))
+        select(SurveyPoint).where(agency_in(SurveyPoint.agency_id, ids), SurveyPoint.counter.is_not(None))
     )
     grouped: dict[str, list[int]] = {}
     for point in points:

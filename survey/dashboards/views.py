@@ -17,6 +17,7 @@ from survey.extensions import db
 from survey.models import Agency, AgencyProcedure, Procedure
 from survey.pagination import paginate
 from survey.questionnaire_v1 import CRITERIA
+from survey.rollups.read import agency_in
 
 PROCEDURES_PER_PAGE = 25
 
@@ -105,7 +106,7 @@ def _procedure_names(ids: list[int]) -> dict[int, Procedure]:
     stmt = (
         select(Procedure)
         .join(AgencyProcedure)
-        .where(AgencyProcedure.agency_id.in_(ids))
+        .where(agency_in(AgencyProcedure.agency_id, ids))
         .order_by(Procedure.name)
     )
     return {p.id: p for p in db.session.scalars(stmt.distinct())}

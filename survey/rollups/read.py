@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, and_, any_, bindparam, case, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from survey.extensions import db
 from survey.models import (
@@ -73,10 +74,18 @@ class Scope:
     procedure_id: int | None = None
 
 
+def agency_in(column, ids: list[int]):
+    """`column IN ids`; on PostgreSQL one array parameter (`= ANY(:ids)`), so a
+    subtree of thousands of agencies is one bind value with real estimates."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam("agency_ids", list(ids), type_=ARRAY(Integer), unique=True))
+    return column.in_(ids)
+
+
 def _where(scope: Scope, agency_col, procedure_col) -> list:
     conditions = []
     if scope.agency_ids is not None:
-        conditions.append(agency_col.in_(scope.agency_ids))
+        conditions.append(agency_in(agency_col, scope.agency_ids))
     if scope.procedure_id is not None:
         conditions.append(procedure_col == scope.procedure_id)
     return conditions
