@@ -123,3 +123,27 @@ def test_purged_case_page_says_so(client, login, runner, province):
     login(factories.user("lanhdao@xa.vn", "head", province.commune_a))
     page = client.get(f"/cases/{case.id}").text
     assert 'data-testid="contact-purged"' in page and PHONE not in page
+
+
+def test_staff_take_a_case_themselves_but_cannot_assign_others(client, login, province):
+    case = case_of(unhappy_with_contact(province.point_a))
+    staff = factories.user("canbo@xa.vn", "staff", province.commune_a)
+    colleague = factories.user("canbo2@xa.vn", "staff", province.commune_a)
+    login(staff)
+    form = {"status": "new", "due_on": case.due_on.strftime("%d/%m/%Y")}
+    assert client.post(f"/cases/{case.id}", data={**form, "assignee": str(colleague.id)}).status_code == 422
+    assert client.post(f"/cases/{case.id}", data={**form, "assignee": str(staff.id)}).status_code == 302
+    db.session.refresh(case)
+    assert case.assignee_id == staff.id and PHONE in client.get(f"/cases/{case.id}").text
+
+
+def test_every_follow_up_route_carries_an_access_policy(app):
+    mine = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("followup.") or rule.endpoint == "api.agency_cases"
+    ]
+    assert len(mine) >= 9
+    for rule in mine:
+        view = app.view_functions[rule.endpoint]
+        assert getattr(view, "access_policy", None), rule.rule
