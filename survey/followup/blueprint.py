@@ -11,6 +11,6 @@ def followup_panel(agency):
 
 
 def load_views() -> Blueprint:
-    from survey.followup import views, views_reports  # noqa: F401
+    from survey.followup import report, views, views_reports  # noqa: F401  (report: evidence pack section)
 
     return bp

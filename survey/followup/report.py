@@ -1,0 +1,96 @@
+"""The follow-up part of the evidence pack's management-review report
+(ISO 9001 10.2: nonconformity and corrective action; domain guide §5:
+corrective actions with owner, due date and status).
+
+Registered with survey.evidence.sections so the evidence package never
+imports follow-up; the writer reads only case_figures and case rows, never
+a contact detail.
+"""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from survey.evidence.report.parts import mask
+from survey.evidence.report.text import num, pct
+from survey.evidence.sections import register_followup
+from survey.extensions import db
+from survey.followup.figures import case_figures
+from survey.i18n import format_date
+from survey.models import Alert, Case
+
+STATUS_VI = {"new": "Mới", "in_progress": "Đang xử lý", "answered": "Đã trả lời", "closed": "Đã đóng"}
+MAX_ROWS = 40
+
+
+def _cases(agency_ids: list[int], start, end) -> list[Case]:
+    stmt = (
+        select(Case)
+        .options(selectinload(Case.assignee))
+        .where(Case.agency_id.in_(agency_ids), Case.opened_at >= start, Case.opened_at < end)
+        .order_by(Case.opened_at.desc())
+        .limit(MAX_ROWS)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _alert_count(agency_ids: list[int], start, end) -> int:
+    stmt = select(func.count(Alert.id)).where(
+        Alert.agency_id.in_(agency_ids), Alert.created_at >= start, Alert.created_at < end
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def _figures_lines(doc, figures, alerts: int) -> None:
+    doc.bullet(
+        f"Hồ sơ phản ánh mở trong kỳ: {num(figures.opened)}; đã trả lời người dân: {num(figures.answered)}."
+    )
+    doc.bullet(
+        f"Trả lời đúng hạn: {num(figures.answered_on_time)}/{num(figures.due)} hồ sơ đến hạn"
+        f" ({pct(figures.on_time_share)}); còn quá hạn chưa trả lời: {num(figures.overdue)}."
+    )
+    hours = figures.median_hours_to_answer
+    median = "—" if hours is None else f"{hours:.1f}".replace(".", ",") + " giờ"
+    doc.bullet(
+        f"Thời gian trả lời (trung vị): {median}. Đã đóng (có nguyên nhân và hành động khắc phục): "
+        f"{num(figures.closed)}."
+    )
+    doc.bullet(f"Cảnh báo nhiều người không hài lòng trong thời gian ngắn: {num(alerts)}.")
+
+
+def _case_table(doc, cases: list[Case]) -> None:
+    rows = [["Số", "Mở ngày", "Người xử lý", "Hạn", "Trạng thái", "Nguyên nhân", "Hành động khắc phục"]]
+    for case in cases:
+        owner = (case.assignee.full_name or case.assignee.email) if case.assignee else "—"
+        rows.append(
+            [
+                f"#{case.id}",
+                format_date(case.opened_at),
+                owner,
+                format_date(case.due_on),
+                STATUS_VI.get(case.status, case.status),
+                mask(case.cause or "—"),
+                mask(case.corrective_action or "—"),
+            ]
+        )
+    doc.grid(rows, (12, 19, 28, 19, 19, 37, 38), size=7.5)
+
+
+@register_followup
+def write_followup(doc, scope) -> bool:
+    """Figures and the corrective-action register for the pack's scope."""
+    agency_ids, period = scope.agency_ids, scope.period
+    figures = case_figures(agency_ids, period.start, period.end)
+    alerts = _alert_count(agency_ids, period.start, period.end)
+    if figures.opened == 0 and alerts == 0:
+        return False
+    doc.subheading("Hồ sơ phản ánh, kiến nghị và hành động khắc phục (ISO 9001:2015 mục 10.2)")
+    _figures_lines(doc, figures, alerts)
+    cases = _cases(agency_ids, period.start, period.end)
+    if cases:
+        doc.paragraph(
+            f"Sổ theo dõi hành động khắc phục ({num(len(cases))} hồ sơ mới nhất; thông tin liên hệ của người dân"
+            " không bao giờ in trong báo cáo):",
+            9,
+        )
+        _case_table(doc, cases)
+    return True
