@@ -94,7 +94,6 @@ def followup_config(env: dict) -> dict:
     """Follow-up defaults (agencies override them at /followup/settings/<code>)
     and the optional SMTP relay for alert emails (docs/followup.md)."""
     return {
-        "FOLLOWUP_LOW_THRESHOLD": _int(env, "FOLLOWUP_LOW_THRESHOLD", 2),
         "FOLLOWUP_DUE_WORKING_DAYS": _int(env, "FOLLOWUP_DUE_WORKING_DAYS", 5),
         "FOLLOWUP_PURGE_AFTER_DAYS": _int(env, "FOLLOWUP_PURGE_AFTER_DAYS", 30),
         "CONTACT_MAX_AGE_DAYS": _int(env, "CONTACT_MAX_AGE_DAYS", 365),

@@ -8,13 +8,14 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from survey.extensions import db
 from survey.followup import settings as followup_settings
 from survey.followup.workdays import add_working_days, load_holidays
 from survey.i18n import to_local
-from survey.models import Answer, Case, CaseEvent, Contact, Question, Response, User
+from survey.lowscores import is_low
+from survey.models import Case, CaseEvent, Contact, Response, User
 from survey.models.followup import (
     SOURCE_AUTO,
     SOURCE_MANUAL,
@@ -51,39 +52,11 @@ def due_date(opened_at: datetime, working_days: int) -> date:
     return add_working_days(local_today(opened_at), working_days, holidays)
 
 
-def lowest_scale_answer(response: Response) -> int | None:
-    """The lowest 1-5 answer the citizen gave (overall or any criterion)."""
-    lowest = db.session.scalar(
-        select(func.min(Answer.value))
-        .join(Question, Question.id == Answer.question_id)
-        .where(Answer.response_id == response.id, Question.kind == "scale", Answer.value.is_not(None))
-    )
-    candidates = [v for v in (lowest, response.overall) if v is not None]
-    return min(candidates) if candidates else None
-
-
-EXTRA_PAYMENT_YES = 2  # Q7 "Có": asked to pay beyond the official fees
-
-
-def asked_to_pay(response: Response) -> bool:
-    stmt = (
-        select(Answer.id)
-        .join(Question, Question.id == Answer.question_id)
-        .where(
-            Answer.response_id == response.id,
-            Question.criterion_code == "extra_payment",
-            Answer.value == EXTRA_PAYMENT_YES,
-        )
-    )
-    return db.session.scalar(stmt.limit(1)) is not None
-
-
 def needs_follow_up(response: Response) -> bool:
-    """A low answer (per the agency's threshold) or a reported request for
-    extra money: either is a nonconformity the agency must answer."""
-    lowest = lowest_scale_answer(response)
-    threshold = followup_settings.effective(response.agency_id).low_threshold
-    return (lowest is not None and lowest <= threshold) or asked_to_pay(response)
+    """Low by the agency's threshold (survey.lowscores.is_low: any rating at or
+    below it, an uncoded "not satisfied", or Q7 "asked to pay"). The public
+    form asks for a contact on the same rule, so the two never disagree."""
+    return is_low(response, followup_settings.effective(response.agency_id).low_threshold)
 
 
 def case_for_response(response_id: int) -> Case | None:

@@ -38,7 +38,7 @@ class Effective:
 def defaults() -> Effective:
     config = current_app.config
     return Effective(
-        low_threshold=config["FOLLOWUP_LOW_THRESHOLD"],
+        low_threshold=config["LOW_SCORE_MAX"],
         due_working_days=config["FOLLOWUP_DUE_WORKING_DAYS"],
         purge_after_days=config["FOLLOWUP_PURGE_AFTER_DAYS"],
         alert_window_minutes=config["ALERT_WINDOW_MINUTES"],

@@ -11,8 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from survey import antiabuse
 from survey.auth.access import public
 from survey.extensions import csrf, db, limiter
+from survey.followup.cases import needs_follow_up
 from survey.i18n import current_locale
-from survey.lowscores import is_low
 from survey.models import Contact, SurveyPoint
 from survey.models.response import CHANNEL_DOSSIER, CHANNEL_KIOSK, CHANNEL_QR
 from survey.models.types import utcnow
@@ -60,7 +60,9 @@ def count_scan_quietly(point: SurveyPoint) -> None:
 
 
 def wants_follow_up(response) -> bool:
-    return is_low(response, current_app.config["LOW_SCORE_MAX"])
+    """The follow-up rule of the response's agency (its own threshold, else
+    LOW_SCORE_MAX): a contact left here opens a case (docs/followup.md)."""
+    return needs_follow_up(response)
 
 
 def has_contact(response_id: int) -> bool:
