@@ -174,3 +174,14 @@ def test_working_days_skip_weekends_and_holidays():
     # Tết Bính Ngọ: 16-20/02/2026 are days off for civil servants
     assert add_working_days(date(2026, 2, 13), 1, load_holidays()) == date(2026, 2, 23)
     assert add_working_days(date(2026, 4, 29), 1, load_holidays()) == date(2026, 5, 4)
+
+
+def test_head_opens_a_case_from_a_comment_on_the_agency_summary(client, login, province):
+    head, _ = _people(province)
+    response = factories.answer(province.point_a, overall=3, comment="Bãi gửi xe chật")
+    login(head)
+    summary = client.get(f"/agencies/{province.commune_a.code}").text
+    assert f'action="/responses/{response.id}/case"' in summary
+    assert client.post(f"/responses/{response.id}/case").status_code == 302
+    case = case_of(response)
+    assert f'href="/cases/{case.id}"' in client.get(f"/agencies/{province.commune_a.code}").text

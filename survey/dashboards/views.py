@@ -89,7 +89,6 @@ def agency_summary(code: str):
         comment_filter=comment_filter,
         procedure_names=_procedure_names(ids),
         criteria_choices=[(code, vi, en) for code, vi, en, *_ in CRITERIA if code in overview.HEAT_CRITERIA],
-        overdue_cases=None,  # the follow-up panel fills this in (issue 8)
         low_sample=current_app.config["LOW_SAMPLE"],
         min_sample=current_app.config["MIN_SAMPLE"],
         **numbers,
