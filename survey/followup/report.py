@@ -11,10 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from survey.evidence.report.parts import mask
-from survey.evidence.report.text import num, pct
+from survey.evidence.report.text import num
 from survey.evidence.sections import register_followup
 from survey.extensions import db
-from survey.followup.figures import case_figures
 from survey.i18n import format_date
 from survey.models import Alert, Case
 
@@ -40,23 +39,6 @@ def _alert_count(agency_ids: list[int], start, end) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def _figures_lines(doc, figures, alerts: int) -> None:
-    doc.bullet(
-        f"Hồ sơ phản ánh mở trong kỳ: {num(figures.opened)}; đã trả lời người dân: {num(figures.answered)}."
-    )
-    doc.bullet(
-        f"Trả lời đúng hạn: {num(figures.answered_on_time)}/{num(figures.due)} hồ sơ đến hạn"
-        f" ({pct(figures.on_time_share)}); còn quá hạn chưa trả lời: {num(figures.overdue)}."
-    )
-    hours = figures.median_hours_to_answer
-    median = "—" if hours is None else f"{hours:.1f}".replace(".", ",") + " giờ"
-    doc.bullet(
-        f"Thời gian trả lời (trung vị): {median}. Đã đóng (có nguyên nhân và hành động khắc phục): "
-        f"{num(figures.closed)}."
-    )
-    doc.bullet(f"Cảnh báo nhiều người không hài lòng trong thời gian ngắn: {num(alerts)}.")
-
-
 def _case_table(doc, cases: list[Case]) -> None:
     rows = [["Số", "Mở ngày", "Người xử lý", "Hạn", "Trạng thái", "Nguyên nhân", "Hành động khắc phục"]]
     for case in cases:
@@ -77,15 +59,15 @@ def _case_table(doc, cases: list[Case]) -> None:
 
 @register_followup
 def write_followup(doc, scope) -> bool:
-    """Figures and the corrective-action register for the pack's scope."""
+    """Alerts and the corrective-action register for the pack's scope; the
+    figures themselves are survey/evidence/report/followup_cases.py's."""
     agency_ids, period = scope.agency_ids, scope.period
-    figures = case_figures(agency_ids, period.start, period.end)
     alerts = _alert_count(agency_ids, period.start, period.end)
-    if figures.opened == 0 and alerts == 0:
-        return False
-    doc.subheading("Hồ sơ phản ánh, kiến nghị và hành động khắc phục (ISO 9001:2015 mục 10.2)")
-    _figures_lines(doc, figures, alerts)
     cases = _cases(agency_ids, period.start, period.end)
+    if not cases and alerts == 0:
+        return False
+    doc.subheading("Hành động khắc phục (ISO 9001:2015 mục 10.2)")
+    doc.bullet(f"Cảnh báo nhiều người không hài lòng trong thời gian ngắn: {num(alerts)}.")
     if cases:
         doc.paragraph(
             f"Sổ theo dõi hành động khắc phục ({num(len(cases))} hồ sơ mới nhất; thông tin liên hệ của người dân"
