@@ -27,11 +27,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
-    from survey import compression, errors, i18n
+    from survey import compression, errors, headers, i18n, logs
+    from survey.auth import sessions
 
+    logs.register(app)
+    sessions.register(app)
     errors.register(app)
     i18n.register(app)
     compression.register(app)
+    headers.register(app)
     return app
 
 

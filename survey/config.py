@@ -85,8 +85,28 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         # Project-root translations/ (not survey/translations): `make translations`.
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # pre_ping: a connection broken by a database restart is replaced
+        # before use instead of failing a citizen's submission.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 1800},
         **followup_config(env),
+        **hardening_config(env),
+    }
+
+
+def hardening_config(env: dict) -> dict:
+    """Sessions, sign-in defences, proxies and logs (docs/operations.md)."""
+    return {
+        # Idle limit (Flask refuses a session cookie older than this, refreshed
+        # on every request) and absolute limit since login (survey/auth/sessions.py).
+        "PERMANENT_SESSION_LIFETIME": 60 * _int(env, "SESSION_IDLE_MINUTES", 60),
+        "SESSION_MAX_HOURS": _int(env, "SESSION_MAX_HOURS", 12),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",
+        "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCKOUT_MINUTES": _int(env, "LOGIN_LOCKOUT_MINUTES", 15),
+        # Number of reverse proxies in front of the app (nginx: 1). 0 trusts
+        # no X-Forwarded-* header at all.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper(),
     }
 
 

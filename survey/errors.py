@@ -1,8 +1,11 @@
 """Error pages a citizen can read, JSON errors for the API, never a trace."""
 
+import logging
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from survey.extensions import db
@@ -45,8 +48,15 @@ def _http_error(error: HTTPException):
     return _render(code, title, messages.get(code, _("Vui lòng kiểm tra lại và thử lại.")))
 
 
-def _database_down(_error):
-    db.session.rollback()
+def _database_down(error):
+    # The type only: the message may quote a citizen's comment as a parameter.
+    logging.getLogger("hailong").warning(
+        "database unavailable", extra={"fields": {"error": type(error).__name__}}
+    )
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: S110 - the connection is already gone; the pool replaces it
+        pass
     if _citizen_path():
         from survey.public import citizen_errors
 
@@ -73,6 +83,9 @@ def _server_error(_error):
 
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(OperationalError, _database_down)
+    # Server stopped, connection reset, pool exhausted: nothing was written
+    # (one transaction per submission), so the citizen is told to retry.
+    for kind in (OperationalError, InterfaceError, PoolTimeoutError):
+        app.register_error_handler(kind, _database_down)
     # 500 (not Exception) so tests still see the real traceback.
     app.register_error_handler(500, _server_error)

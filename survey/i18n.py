@@ -4,7 +4,7 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 
 LOCALES = ("vi", "en")
@@ -14,6 +14,8 @@ LANG_COOKIE = "lang"
 
 def select_locale() -> str:
     """Vietnamese first: ?lang= switch, then the cookie, then Accept-Language."""
+    if not has_request_context():  # CLI messages are in Vietnamese
+        return "vi"
     chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if chosen in LOCALES:
         return chosen
@@ -81,7 +83,14 @@ def register(app: Flask) -> None:
     def remember_language(response):
         chosen = request.args.get("lang")
         if chosen in LOCALES:
-            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
+            response.set_cookie(
+                LANG_COOKIE,
+                chosen,
+                max_age=365 * 86400,
+                samesite="Lax",
+                httponly=True,
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+            )
         return response
 
     @app.context_processor

@@ -4,7 +4,18 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from survey.cli import data, evidence, followup, integrity, points, posters, rollups, tokens, users
+    from survey.cli import (
+        backup,
+        data,
+        evidence,
+        followup,
+        integrity,
+        points,
+        posters,
+        rollups,
+        tokens,
+        users,
+    )
 
     commands = (
         data.seed_demo,
@@ -20,6 +31,8 @@ def register(app: Flask) -> None:
         rollups.rollups_group,
         evidence.evidence_pack_command,
         evidence.verify_pack_command,
+        backup.backup_command,
+        backup.restore_command,
     )
     for command in commands:
         app.cli.add_command(command)

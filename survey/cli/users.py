@@ -4,11 +4,10 @@ import click
 from sqlalchemy import select
 
 from survey.agencies import get_by_code
+from survey.auth.passwords import password_problems
 from survey.extensions import db
 from survey.models import User
 from survey.models.user import ROLE_HEAD, ROLE_STAFF, ROLES
-
-MIN_PASSWORD = 10
 
 
 @click.command("create-user")
@@ -27,6 +26,8 @@ def create_user(email: str, role: str, agency_code: str | None, password_stdin: 
     if role in (ROLE_HEAD, ROLE_STAFF) and agency is None:
         raise click.ClickException("Vai trò này cần --agency.")
     password = _read_password(password_stdin)
+    if problems := password_problems(password, email):
+        raise click.ClickException(" ".join(problems))
     user = User(email=email, role=role, agency=agency)
     user.set_password(password)
     db.session.add(user)
@@ -39,6 +40,4 @@ def _read_password(from_stdin: bool) -> str:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD:
-        raise click.ClickException(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
     return password

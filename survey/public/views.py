@@ -2,10 +2,9 @@
 
 from flask import jsonify, render_template
 from flask_babel import gettext as _
-from sqlalchemy import text
 
 from survey.auth.access import public
-from survey.extensions import db
+from survey.health import database_ok
 from survey.public import bp
 
 
@@ -18,10 +17,7 @@ def index():
 @bp.get("/healthz")
 @public
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any driver error means the database is unusable
-        db.session.rollback()
+    if not database_ok():
         return jsonify({"status": "error", "database": "down"}), 503
     return jsonify({"status": "ok", "database": "ok"})
 

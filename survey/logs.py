@@ -1,0 +1,107 @@
+"""Structured JSON logs with a request id, and no personal data.
+
+One line per request: method, URL rule (the pattern, not the filled-in path,
+so no codes or query strings), status, duration, request id and the staff
+user's numeric id. Never an IP address, a comment, an email or a contact:
+citizens are anonymous and logs are kept longer than their answers' context.
+"""
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, g, has_request_context, request
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# Accept the proxy's id (nginx $request_id) only when it looks like one.
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+LOGGER_NAME = "hailong"
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if has_request_context() and "request_id" in g:
+            entry["request_id"] = g.request_id
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            # Exception type and where, not the message: driver messages can
+            # quote the SQL parameters, i.e. a citizen's comment.
+            kind, _value, trace = record.exc_info
+            entry["error"] = kind.__name__ if kind else "unknown"
+            while trace is not None and trace.tb_next is not None:
+                trace = trace.tb_next
+            if trace is not None:
+                entry["where"] = f"{trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}"
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now (gunicorn and pytest replace it)."""
+
+    def __init__(self):
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
+def configure(app: Flask) -> None:
+    handler = _StderrHandler()
+    handler.setFormatter(JsonFormatter())
+    for name in (LOGGER_NAME, app.logger.name):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.setLevel(app.config["LOG_LEVEL"])
+        logger.propagate = False
+
+
+def _start() -> None:
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+    g.request_started = time.perf_counter()
+
+
+def _finish(response):
+    response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+    from flask_login import current_user
+
+    user_id = None
+    if "_login_user" in g and current_user.is_authenticated:
+        user_id = current_user.id
+    rule = request.url_rule.rule if request.url_rule is not None else None
+    started = g.get("request_started", time.perf_counter())
+    logging.getLogger(LOGGER_NAME).info(
+        "request",
+        extra={
+            "fields": {
+                "method": request.method,
+                "rule": rule,
+                "endpoint": request.endpoint,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": user_id,
+            }
+        },
+    )
+    return response
+
+
+def register(app: Flask) -> None:
+    configure(app)
+    app.before_request(_start)
+    app.after_request(_finish)
