@@ -141,7 +141,9 @@ def report(args, results: dict, url: str) -> None:
     with engine.connect() as conn:
         stored = conn.scalar(select(func.count()).select_from(text("responses")))
     engine.dispose()
-    print(f"\nengine {args.db}, gunicorn sync x{args.workers}, wrk -t1 -c{args.connections} -d{args.seconds}s")
+    print(
+        f"\nengine {args.db}, gunicorn sync x{args.workers}, wrk -t1 -c{args.connections} -d{args.seconds}s"
+    )
     print(f"{'phase':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, figures in results.items():
         print(

@@ -129,12 +129,29 @@ def _console(world) -> None:
             world.invites[code] = invitations.link_for(member).rsplit("/", 1)[1]
 
 
+def _posters(world) -> None:
+    """Per agency: a finished poster job with its PDF on disk."""
+    from survey.models import PosterJob
+    from survey.posters import jobs
+
+    world.poster_jobs = {}
+    for code, agency in world.agencies.items():
+        job = PosterJob(agency_id=agency.id, layout="a4", status="done", points=1, done=1)
+        db.session.add(job)
+        db.session.flush()
+        path = jobs.file_path(job)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(b"%PDF-1.4\n%%EOF\n")
+        world.poster_jobs[code] = job
+
+
 def comment_marker(code: str) -> str:
     return f"Chờ lâu quá ở {code}"
 
 
 # Builders of per-agency objects that routes take as URL arguments; add yours.
-EXTRAS = [_followup, _evidence, _console]
+EXTRAS = [_followup, _evidence, _console, _posters]
 
 
 def inside(world, role: str):

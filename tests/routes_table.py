@@ -83,6 +83,10 @@ KINDS = {
         "procedure_code": world.procedures[agency.code].code,
         "agency_code": agency.code,
     },
+    "poster_job": lambda world, agency: str(world.poster_jobs[agency.code].id),
+    "table_name": lambda world, agency: "criteria",
+    "overview_table": lambda world, agency: "units",
+    "csv": lambda world, agency: "csv",
     "comment_text": lambda world, agency: comment_marker(agency.code),
 }
 
@@ -122,6 +126,21 @@ ROUTES: dict[str, Route] = {
     "dashboards.home": Route(STAFF, ok=(200, 302)),
     "dashboards.agency_summary": Route(STAFF, {"code": "agency_code"}),
     "auth.set_password": Route(PUBLIC, {"token": "invite_token"}, scoped=False),
+    # summaries, exports and charts
+    "dashboards.definitions": Route(STAFF),
+    "dashboards.agency_export": Route(STAFF, {"code": "agency_code", "name": "table_name", "fmt": "csv"}),
+    "dashboards.criteria_chart": Route(STAFF, {"code": "agency_code"}),
+    "dashboards.trend_chart": Route(STAFF, {"code": "agency_code"}),
+    # A unit without children has no overview: 302 to its summary.
+    "dashboards.overview_page": Route(STAFF, {"code": "agency_code"}, ok=(200, 302)),
+    "dashboards.overview_export": Route(
+        STAFF, {"code": "agency_code", "name": "overview_table", "fmt": "csv"}
+    ),
+    # posters
+    "posters.index": Route(STAFF),
+    "posters.job": Route(STAFF, {"job_id": "poster_job"}),
+    "posters.job_pdf": Route(STAFF, {"job_id": "poster_job"}),
+    "posters.point_poster": Route(STAFF, {"code": "point_code"}),
     # the secretary's console: lists are scoped in the query, objects by 404
     "admin.agencies": Route(STAFF, shows="agency_code"),
     "admin.procedures": Route(STAFF, shows="procedure_code"),

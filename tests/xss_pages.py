@@ -40,7 +40,12 @@ def _case_page(client, world, response):
     return (f"/cases/{case.id}", "GET", None)
 
 
+def _agency_summary(client, world, response):
+    return ("/agencies/T01-XA", "GET", None)
+
+
 PAGES = {
+    "dashboards.agency_summary (comments)": _agency_summary,
     "public.survey (re-rendered form)": _survey_form_echo,
     "public.dossier_survey (re-rendered form)": _dossier_form_echo,
     "followup.comments": _comments_list,
