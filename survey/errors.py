@@ -55,8 +55,10 @@ def _database_down(error):
     )
     try:
         db.session.rollback()
-    except Exception:  # noqa: S110 - the connection is already gone; the pool replaces it
-        pass
+    except Exception:
+        # The connection died under us: drop it without another ROLLBACK, so
+        # the request's teardown does not fail a second time (a 500).
+        db.session.invalidate()
     if _citizen_path():
         from survey.public import citizen_errors
 

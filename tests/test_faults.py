@@ -76,7 +76,7 @@ def report(capsys, label: str, figures: dict, ledger, extra: str = "") -> None:
 
 def assert_nothing_lost(figures: dict, ledger) -> None:
     assert not ledger.unexpected, ledger.unexpected[:3]
-    assert figures["acknowledged"] >= 10, figures  # the load really ran
+    assert figures["acknowledged"] >= 5, figures  # the load really ran
     assert figures["answers_per_sheet"] > 0, figures
     assert figures["lost"] == 0 and figures["duplicated"] == 0 and figures["half_written"] == 0, figures
 
