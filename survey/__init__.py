@@ -27,7 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
-    from survey import compression, errors, headers, i18n, logs
+    from survey import compression, errors, headers, i18n, input_guard, logs
     from survey.auth import sessions
 
     logs.register(app)
@@ -36,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.register(app)
     compression.register(app)
     headers.register(app)
+    input_guard.register(app)
     return app
 
 

@@ -1,0 +1,22 @@
+"""Refuse request bodies the HTML forms cannot read, before a view sees them.
+
+Flask-WTF reads a JSON body as form data; a JSON body that is not an object
+(a number, a list) made it crash with a 500. Forms never send JSON, so such
+a body is a clear 400. The bearer-token API parses its own JSON.
+"""
+
+from flask import Flask, abort, request
+
+
+def _refuse_unreadable_json() -> None:
+    if (
+        request.method in ("POST", "PUT", "PATCH")
+        and request.is_json
+        and not request.path.startswith("/api/")
+    ):
+        if not isinstance(request.get_json(silent=True), dict):
+            abort(400)
+
+
+def register(app: Flask) -> None:
+    app.before_request(_refuse_unreadable_json)
