@@ -18,5 +18,14 @@ def _refuse_unreadable_json() -> None:
             abort(400)
 
 
+def _refuse_control_characters() -> None:
+    """No code, name or query value contains a control character; PostgreSQL
+    refuses NUL bytes in text, so such a URL is a 404 before any query."""
+    values = [*(request.view_args or {}).values(), *request.args.values()]
+    if any(isinstance(v, str) and any(ord(ch) < 32 for ch in v) for v in values):
+        abort(404)
+
+
 def register(app: Flask) -> None:
     app.before_request(_refuse_unreadable_json)
+    app.before_request(_refuse_control_characters)

@@ -42,10 +42,13 @@ def create_point(
 
 
 def find_point(code: str) -> SurveyPoint | None:
+    code = normalise(code)
+    if not (code.isascii() and code.isalnum() and len(code) <= 32):  # no NUL bytes or junk to the database
+        return None
     stmt = (
         select(SurveyPoint)
         .options(joinedload(SurveyPoint.agency), joinedload(SurveyPoint.procedure))
-        .where(SurveyPoint.code == normalise(code))
+        .where(SurveyPoint.code == code)
     )
     return db.session.scalar(stmt)
 

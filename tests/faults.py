@@ -4,6 +4,7 @@ Bounded on purpose: a few threads, seconds of load, 127.0.0.1 only, and every
 process is stopped by its own PID when the test ends.
 """
 
+import http.client
 import http.cookiejar
 import itertools
 import os
@@ -116,8 +117,11 @@ def fetch(opener, url: str, data: bytes | None = None, timeout: float = 10) -> t
         with opener.open(url, data=data, timeout=timeout) as response:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        try:
+            return error.code, error.read().decode("utf-8", "replace")
+        except (http.client.HTTPException, OSError):  # worker killed while sending the body
+            return error.code, ""
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError):
         return None, ""
 
 

@@ -74,7 +74,7 @@ class Cluster:
             "port": str(self.port),
             "unix_socket_directories": f"'{self.root}'",
             "fsync": "off",
-            "synchronous_commit": "off",
+            "synchronous_commit": "on",  # an acknowledged answer must survive a crash
             "full_page_writes": "off",
             **self.settings,
         }
