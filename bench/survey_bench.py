@@ -101,8 +101,11 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [str(BIN / "gunicorn"), *WORKERS, "-b", f"127.0.0.1:{self.port}", app]
+        # The app logs one JSON line per request: a pipe nobody reads would fill up and stall
+        # every worker, so the log goes to a file that is shown only if the server fails to start.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=self.log
         )
         deadline = time.monotonic() + 300  # a loaded 2-core machine boots slowly
         while time.monotonic() < deadline:
@@ -112,7 +115,8 @@ class Server:
             except OSError:
                 time.sleep(0.3)
         self.stop()
-        raise RuntimeError(f"{app} did not start: {self.process.stderr.read().decode()[-2000:]}")
+        self.log.seek(0)
+        raise RuntimeError(f"{app} did not start: {self.log.read().decode()[-2000:]}")
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -121,6 +125,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
 
 
 def prepare(url: str) -> dict:
