@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-sqlite test-postgres lint format deps test-deps check-migrations bench clean translations
+.PHONY: run test test-sqlite test-postgres lint format deps test-deps check-migrations bench clean translations docs-images
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ test-sqlite: test-deps
 
 test-postgres: test-deps
 	$(BIN)/pytest --db postgres -m "not browser"
+
+## make docs-images: retake the user guide's screenshots (docs/images) from the Chromium tests
+docs-images: test-deps
+	UPDATE_DOC_IMAGES=1 $(BIN)/pytest --db sqlite tests/browser/test_console_flows.py
 
 check-migrations: $(VENV)/.deps
 	DATABASE_URL=sqlite:///$$(mktemp -d)/check.sqlite3 sh -c '$(FLASK) db upgrade >/dev/null 2>&1 && $(FLASK) db check'
