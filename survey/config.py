@@ -65,7 +65,22 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
-        # Citizen survey: abuse resistance (survey/antiabuse.py) and kiosk mode.
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        # Project-root translations/ (not survey/translations): `make translations`.
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        # pre_ping: a connection broken by a database restart is replaced
+        # before use instead of failing a citizen's submission.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 1800},
+        **survey_config(env),
+        **followup_config(env),
+        **hardening_config(env),
+    }
+
+
+def survey_config(env: dict) -> dict:
+    """The citizen survey: abuse resistance (survey/antiabuse.py), caches and kiosk mode."""
+    return {
         "RATELIMIT_SUBMIT_DEVICE": env.get("RATELIMIT_SUBMIT_DEVICE", "5 per 10 minutes;20 per day"),
         "RATELIMIT_SUBMIT_NETWORK": env.get("RATELIMIT_SUBMIT_NETWORK", "120 per 10 minutes"),
         "RATELIMIT_SUBMIT_KIOSK": env.get("RATELIMIT_SUBMIT_KIOSK", "60 per 10 minutes"),
@@ -81,15 +96,6 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "SCAN_FLUSH_EVERY": _int(env, "SCAN_FLUSH_EVERY", 20),
         "SCAN_FLUSH_SECONDS": _int(env, "SCAN_FLUSH_SECONDS", 10),
         "KIOSK_RESET_SECONDS": _int(env, "KIOSK_RESET_SECONDS", 8),
-        "BABEL_DEFAULT_LOCALE": "vi",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
-        # Project-root translations/ (not survey/translations): `make translations`.
-        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
-        # pre_ping: a connection broken by a database restart is replaced
-        # before use instead of failing a citizen's submission.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 1800},
-        **followup_config(env),
-        **hardening_config(env),
     }
 
 
