@@ -20,6 +20,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=os.path.join(PROJECT_ROOT, "static"),
         instance_path=os.path.join(PROJECT_ROOT, "instance"),
     )
+    # A code is one path segment: "0%2F" must not be merged and redirected to
+    # another code's page, it is simply not found.
+    app.url_map.merge_slashes = False
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(load_config(app.instance_path))
     app.config.update(overrides or {})
