@@ -1,14 +1,24 @@
-"""Storing a citizen's response: exactly once, append-only."""
+"""Storing a citizen's response: exactly once, append-only.
+
+The citizen's submit is the hot path, so a response and its answers go in
+as two Core statements (one row, then every answer in one executemany) in
+one short transaction, with no ORM object graph and no look-up beforehand:
+the unique nonce is the guard, and a repeated nonce (double tap, retry, back
+and resubmit) comes back from the database as an IntegrityError, answered
+with the response already stored.
+"""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from survey import scales
 from survey.extensions import db
 from survey.models import Answer, Procedure, QuestionnaireVersion, Response, SurveyPoint
 from survey.models.response import CHANNEL_QR
+from survey.models.types import utcnow
 from survey.questionnaire_v1 import OVERALL_KEY
 
 
@@ -31,50 +41,106 @@ class Submission:
     extra: dict = field(default_factory=dict)
 
 
-def record(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -> tuple[Response, bool]:
-    """Insert the response and its answers in one transaction.
+@dataclass(frozen=True)
+class Stored:
+    """What the submit path needs to know about a stored response, without
+    loading it back (anti-abuse review, alert check, thank-you token)."""
 
-    Returns (response, created). A repeated nonce (double tap, retry, back
-    and resubmit) returns the response already stored instead of a second one.
+    id: int
+    survey_point_id: int
+    agency_id: int
+    overall: int | None
+    submitted_at: datetime
+    channel: str
+    device_key: str | None
+    network_key: str | None
+    dossier_link_id: int | None = None
+
+
+# Built once: Core statements on the session's connection, in its transaction.
+_INSERT_RESPONSE = insert(Response.__table__)
+_INSERT_ANSWERS = insert(Answer.__table__)
+
+
+def store(point: SurveyPoint, version, sub: Submission) -> tuple[Stored, bool]:
+    """Insert the response and its answers in one transaction and commit.
+
+    `version` is a QuestionnaireVersion or its cached snapshot (anything with
+    `.id` and `.questions`). Returns (stored, created); a repeated nonce
+    returns the response already stored, created False.
     """
-    existing = find_by_nonce(sub.nonce)
-    if existing is not None:
-        return existing, False
-    response = _build(point, version, sub)
-    place = (point.agency_id, point.id)  # read before the commit expires them
-    db.session.add(response)
+    row, answers = _rows(point, version, sub)
     try:
-        db.session.commit()
+        connection = db.session.connection()
+        response_id = connection.execute(_INSERT_RESPONSE, row).inserted_primary_key[0]
+        if answers:
+            connection.execute(_INSERT_ANSWERS, [{**a, "response_id": response_id} for a in answers])
+        db.session.commit()  # also flushes what the caller changed (a dossier link's used_at)
     except IntegrityError:
         db.session.rollback()
         existing = find_by_nonce(sub.nonce)
         if existing is None:
-            raise
-        return existing, False
+            raise  # not the nonce: a dossier link answered a moment earlier
+        return stored_from(existing), False
+    stored = Stored(id=response_id, **{k: row[k] for k in _STORED_COLUMNS})
     from survey.followup.alerts import after_response  # spike alerts, after the commit
 
-    after_response(*place)
-    return response, True
+    after_response(stored.agency_id, stored.survey_point_id)
+    return stored, True
 
 
-def _build(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -> Response:
-    procedure = point.procedure or sub.procedure
-    response = Response(
-        nonce=sub.nonce,
-        survey_point_id=point.id,
-        agency_id=point.agency_id,
-        procedure_id=procedure.id if procedure else None,
-        questionnaire_id=version.id,
-        channel=sub.channel,
-        overall=None,
-        comment=(sub.comment or "").strip() or None,
-        locale=sub.locale,
-        device_key=sub.device_key,
-        network_key=sub.network_key,
-        dossier_link_id=sub.dossier_link_id,
-    )
+def record(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -> tuple[Response, bool]:
+    """store(), then the ORM object: for callers that want the whole response
+    (imports, tests). Returns (response, created)."""
+    stored, created = store(point, version, sub)
+    return db.session.get(Response, stored.id), created
+
+
+_STORED_COLUMNS = (
+    "survey_point_id",
+    "agency_id",
+    "overall",
+    "submitted_at",
+    "channel",
+    "device_key",
+    "network_key",
+    "dossier_link_id",
+)
+
+
+def stored_from(response: Response) -> Stored:
+    return Stored(id=response.id, **{k: getattr(response, k) for k in _STORED_COLUMNS})
+
+
+def _rows(point: SurveyPoint, version, sub: Submission) -> tuple[dict, list[dict]]:
+    """The response row (submitted now) and its answer rows, without response_id."""
+    procedure_id = point.procedure_id or (sub.procedure.id if sub.procedure else None)
+    overall, answers = answer_rows(version, sub.answers)
+    row = {
+        "nonce": sub.nonce,
+        "survey_point_id": point.id,
+        "agency_id": point.agency_id,
+        "procedure_id": procedure_id,
+        "questionnaire_id": version.id,
+        "submitted_at": utcnow(),
+        "channel": sub.channel,
+        "overall": overall,
+        "comment": (sub.comment or "").strip() or None,
+        "locale": sub.locale,
+        "device_key": sub.device_key,
+        "network_key": sub.network_key,
+        "is_demo": False,
+        "dossier_link_id": sub.dossier_link_id,
+    }
+    return row, answers
+
+
+def answer_rows(version, answers: dict[str, int | str | None]) -> tuple[int | None, list[dict]]:
+    """(overall rating, answer rows) for the posted answers; a value that is
+    not an option of its question is a ValueError."""
     by_key = {q.key: q for q in version.questions}
-    for key, raw in sub.answers.items():
+    overall, rows = None, []
+    for key, raw in answers.items():
         question = by_key[key]
         option = scales.find_option(question.options, raw)
         if option is None and raw is None:
@@ -82,16 +148,24 @@ def _build(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -
         if option is None:
             raise ValueError(f"{key}: {raw!r} is not an option of this question")
         if key == OVERALL_KEY:
-            response.overall = option.get("value")
-        response.answers.append(
-            Answer(
-                question_id=question.id,
-                value=option.get("value"),
-                not_applicable=bool(option.get("na")),
-                scale=scales.scale_of(question.options) if question.kind == "scale" else None,
-                label=option.get("vi"),
-            )
+            overall = option.get("value")
+        rows.append(
+            {
+                "question_id": question.id,
+                "value": option.get("value"),
+                "not_applicable": bool(option.get("na")),
+                "scale": scales.scale_of(question.options) if question.kind == "scale" else None,
+                "label": option.get("vi"),
+            }
         )
+    return overall, rows
+
+
+def _build(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -> Response:
+    """An unsaved ORM response with its answers (tests dating an answer in the past)."""
+    row, answers = _rows(point, version, sub)
+    response = Response(**row)
+    response.answers = [Answer(**a) for a in answers]
     return response
 
 

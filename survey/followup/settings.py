@@ -4,6 +4,7 @@ An agency's own row wins; otherwise the nearest ancestor's (a province can
 set the rule once for every commune); otherwise the installation defaults.
 """
 
+import time
 from dataclasses import dataclass
 
 from flask import current_app
@@ -51,16 +52,34 @@ def defaults() -> Effective:
 
 def effective(agency_id: int) -> Effective:
     """One query: the closest row among the agency and its ancestors."""
-    row = db.session.scalar(
-        select(FollowupSettings)
+    row = db.session.execute(
+        select(*(getattr(FollowupSettings, name) for name in FIELDS), FollowupSettings.agency_id)
         .join(AgencyClosure, AgencyClosure.ancestor_id == FollowupSettings.agency_id)
         .where(AgencyClosure.descendant_id == agency_id)
         .order_by(AgencyClosure.depth)
         .limit(1)
-    )
+    ).first()  # plain columns, no ORM object: it runs on every citizen's submit
     if row is None:
         return defaults()
-    return Effective(**{name: getattr(row, name) for name in FIELDS}, source_agency_id=row.agency_id)
+    return Effective(*row)
+
+
+_cache: dict[int, tuple[float, Effective]] = {}
+
+
+def effective_cached(agency_id: int) -> Effective:
+    """effective(), kept per process for QUESTIONNAIRE_CACHE_SECONDS (the
+    same period as the questionnaire it goes with): every citizen's submit
+    checks for a spike with these rules. A change saved here applies at once
+    in this process and within that period in the others."""
+    ttl = current_app.config["QUESTIONNAIRE_CACHE_SECONDS"]
+    now = time.monotonic()
+    hit = _cache.get(agency_id)
+    if hit is not None and now - hit[0] < ttl:
+        return hit[1]
+    rules = effective(agency_id)
+    _cache[agency_id] = (now, rules)
+    return rules
 
 
 def own_row(agency_id: int) -> FollowupSettings | None:
@@ -74,4 +93,5 @@ def save(agency_id: int, values: dict, user_id: int | None) -> FollowupSettings:
     row.updated_by_id = user_id
     db.session.add(row)
     db.session.commit()
+    _cache.clear()  # descendants inherit the rule too
     return row

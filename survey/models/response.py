@@ -14,6 +14,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,9 +27,24 @@ CHANNEL_DOSSIER = "dossier"
 CHANNEL_INDEPENDENT = "independent"
 
 
+def _partial(name: str, predicate: str, *columns: str) -> Index:
+    """An index of the rows matching `predicate` only (both engines support
+    them): small, and not written at all for the other rows. A query uses it
+    when its WHERE repeats the predicate as a literal."""
+    return Index(name, *columns, sqlite_where=text(predicate), postgresql_where=text(predicate))
+
+
 class Response(db.Model):
     __tablename__ = "responses"
-    __table_args__ = (Index("ix_responses_agency_submitted", "agency_id", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_responses_agency_submitted", "agency_id", "submitted_at"),
+        # The submit's checks, each one short index range whatever the traffic:
+        # unhappy answers at an agency (spike alerts, followup/alerts.py) and
+        # top ratings from one device or network (bursts, antiabuse.py).
+        _partial("ix_responses_unhappy", "overall <= 2", "agency_id", "submitted_at"),
+        _partial("ix_responses_top_device", "overall = 5", "device_key", "submitted_at"),
+        _partial("ix_responses_top_network", "overall = 5", "network_key", "submitted_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     # One nonce per rendered form: a double tap or retry stores one response.

@@ -23,7 +23,7 @@ from survey.public.catalogue import blank_questions_html, form_for
 from survey.public.device import device_key, device_rate_key, remember_device
 from survey.public.forms import HONEYPOT, OTHER_PROCEDURE, new_nonce
 from survey.public.scan_buffer import note_scan
-from survey.responses import Submission, record
+from survey.responses import Submission, store
 from survey.retirement import current_replacement
 
 log = logging.getLogger(__name__)
@@ -91,12 +91,13 @@ def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, do
         form.nonce.data = new_nonce()
         questions_html = blank_questions_html(version, procedures, current_locale(), form)
     elif form.validate_on_submit():
+        code = point.code  # read before the commit expires the point (no reload)
         response = _store(point, version, form, procedures, channel, key, dossier_link)
         if channel == CHANNEL_KIOSK:
-            return redirect(url_for("public.kiosk_thanks", code=point.code))
+            return redirect(url_for("public.kiosk_thanks", code=code))
         token = tokens.for_response(response)
-        session[ANSWERED] = {point.code: token}  # a back-and-resubmit finds it (own device only)
-        return redirect(url_for("public.thanks", code=point.code, t=token))
+        session[ANSWERED] = {code: token}  # a back-and-resubmit finds it (own device only)
+        return redirect(url_for("public.thanks", code=code, t=token))
     page = render_template(
         "public/survey.html",
         point=point,
@@ -131,7 +132,7 @@ def _store(point, version, form, procedures, channel, key, dossier_link=None):
         submission.channel = CHANNEL_DOSSIER
         submission.dossier_link_id = dossier_link.id
         dossier_link.used_at = utcnow()
-    response, created = record(point, version, submission)
+    response, created = store(point, version, submission)
     if created:
         antiabuse.review(response, honeypot_filled=bool((form[HONEYPOT].data or "").strip()))
     return response

@@ -1,0 +1,201 @@
+"""Where a citizen's submit spends its time: every SQL statement it sends,
+and a cProfile of many submits, in one process (no HTTP server).
+
+    .venv/bin/python -m bench.profile_submit [--db sqlite|postgres] [--submits 300] [--top 25]
+
+Seeds one commune and a procedure point as bench/survey_bench.py does, takes
+a CSRF token and session cookie from the form page as a browser would, then
+posts the same answers as the benchmark (9 answers, a 100-character comment,
+a fresh nonce, device cookie and client address each) through Flask's test client with the benchmark's
+configuration (rate limits off, opening hours 00:00-24:00, bursts out of
+reach). Prints the statements of one warm submit with their time, the
+statement count per submit, and the functions with the most cumulative time.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import event
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.survey_bench import SECRET, answers_body  # noqa: E402
+
+
+def _app(url: str):
+    from flask_migrate import upgrade
+
+    from survey import create_app
+
+    os.environ["DATABASE_URL"] = url
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": SECRET,
+            "RATELIMIT_ENABLED": False,
+            "OPENING_HOURS": "00:00-24:00",
+            "OPENING_DAYS": "1-7",
+            "BURST_DEVICE_TOP": 10**9,
+            "BURST_NETWORK_TOP": 10**9,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    return app
+
+
+def _seed(app) -> str:
+    from survey.agencies import create_agency
+    from survey.extensions import db
+    from survey.models import AgencyProcedure, Procedure
+    from survey.points import create_point
+    from survey.questionnaires import ensure_default
+
+    with app.app_context():
+        ensure_default()
+        root = create_agency("BENCH", "Ủy ban nhân dân tỉnh Thử Tải", "provincial_pc")
+        commune = create_agency("BENCH-X", "Ủy ban nhân dân xã Thử Tải", "commune_pc", root)
+        procedure = Procedure(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch")
+        db.session.add(procedure)
+        db.session.flush()
+        db.session.add(AgencyProcedure(agency_id=commune.id, procedure_id=procedure.id))
+        point = create_point(commune, procedure, "Quầy 1")
+        db.session.commit()
+        return point.code
+
+
+def citizen_address(n: int) -> str:
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+
+
+class Statements:
+    """Every statement sent to the database with its wall time."""
+
+    def __init__(self, engine):
+        self.log: list[tuple[str, float]] = []
+        self.recording = False
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn, cursor, statement, params, context, many):
+        conn.info["t0"] = time.perf_counter()
+
+    def _after(self, conn, cursor, statement, params, context, many):
+        if self.recording:
+            self.log.append((" ".join(statement.split()), time.perf_counter() - conn.info["t0"]))
+
+
+def run(args) -> None:
+    folder = tempfile.mkdtemp(prefix="profile-submit-")
+    cluster = None
+    if args.db == "postgres":
+        from tests.pgcluster import Cluster
+
+        cluster = Cluster().start()
+        url = cluster.url()
+    else:
+        url = f"sqlite:///{folder}/profile.sqlite3"
+    try:
+        app = _app(url)
+        code = _seed(app)
+        client = app.test_client()
+        page = client.get(f"/s/{code}").text
+        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        body = answers_body(csrf)
+        counter = iter(range(10**9))
+
+        def submit():
+            n = next(counter)
+            if not args.one_citizen:  # each submit from its own phone and network, as in real life
+                client.set_cookie("hl_d", f"device-{n}")
+            reply = client.post(
+                f"/s/{code}",
+                data=f"nonce=p-{n}&{body}",
+                content_type="application/x-www-form-urlencoded",
+                environ_overrides={"REMOTE_ADDR": "127.0.0.1" if args.one_citizen else citizen_address(n)},
+            )
+            assert reply.status_code in (302, 303), (reply.status_code, reply.text[:500])
+
+        for _ in range(20):  # warm caches (questionnaire snapshot, form class, pool)
+            submit()
+        with app.app_context():
+            from survey.extensions import db
+
+            statements = Statements(db.engine)
+        statements.recording = True
+        submit()
+        statements.recording = False
+        print(f"Statements of one warm submit ({args.db}):")
+        for sql, seconds in statements.log:
+            print(f"  {seconds * 1000:7.2f} ms  {sql[:150]}")
+        print(
+            f"  total {sum(s for _, s in statements.log) * 1000:.2f} ms in {len(statements.log)} statements"
+        )
+
+        statements.log.clear()
+        statements.recording = True
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for _ in range(args.submits):
+            submit()
+        profiler.disable()
+        elapsed = time.perf_counter() - started
+        statements.recording = False
+        kinds = Counter(sql.split()[0] for sql, _ in statements.log)
+        print(
+            f"\n{args.submits} submits in {elapsed:.2f} s under the profiler "
+            f"({elapsed / args.submits * 1000:.2f} ms each); statements per submit: "
+            + ", ".join(f"{k} {v / args.submits:.1f}" for k, v in kinds.most_common())
+        )
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+        stats.print_stats(args.top)
+        if args.callees:
+            stats.print_callees(args.callees)
+        print(out.getvalue())
+        started, cpu = time.perf_counter(), time.process_time()
+        for _ in range(args.submits):
+            submit()
+        plain, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(
+            f"{args.submits} submits without the profiler: {plain / args.submits * 1000:.2f} ms each, "
+            f"{cpu / args.submits * 1000:.2f} ms of this process's CPU (load average {os.getloadavg()[0]:.1f})"
+        )
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        if cluster is not None:
+            cluster.destroy()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--submits", type=int, default=300)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--one-citizen",
+        action="store_true",
+        help="every submit from one device and network (the old benchmark)",
+    )
+    parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime...")
+    parser.add_argument("--callees", default="", help="also print what functions matching this call")
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
