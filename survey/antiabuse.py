@@ -90,11 +90,11 @@ def _burst_reasons(response, config) -> dict[int, set[str]]:
     }
     rows = db.session.connection().execute(_TOP_RATINGS_FROM, params).all()
     found: dict[int, set[str]] = {}
-    for position, key, threshold, reason in (
-        (1, response.device_key, device_top, REASON_BURST_DEVICE),
-        (2, response.network_key, config["BURST_NETWORK_TOP"], REASON_BURST_NETWORK),
+    for kind, threshold, reason in (
+        (1, device_top, REASON_BURST_DEVICE),
+        (2, config["BURST_NETWORK_TOP"], REASON_BURST_NETWORK),
     ):
-        ids = [row[0] for row in rows if row[1] == position]
+        ids = [row[0] for row in rows if row[1] == kind]
         if len(ids) >= threshold:
             for response_id in ids:
                 found.setdefault(response_id, set()).add(reason)

@@ -56,7 +56,7 @@ def needs_follow_up(response: Response) -> bool:
     """Low by the agency's threshold (survey.lowscores.is_low: any rating at or
     below it, an uncoded "not satisfied", or Q7 "asked to pay"). The public
     form asks for a contact on the same rule, so the two never disagree."""
-    return is_low(response, followup_settings.effective(response.agency_id).low_threshold)
+    return is_low(response, followup_settings.effective_cached(response.agency_id).low_threshold)
 
 
 def case_for_response(response_id: int) -> Case | None:

@@ -22,6 +22,7 @@ from survey.public import bp, citizen_errors, tokens
 from survey.public.catalogue import blank_questions_html, form_for
 from survey.public.device import device_key, device_rate_key, remember_device
 from survey.public.forms import HONEYPOT, OTHER_PROCEDURE, new_nonce
+from survey.public.point_ref import find_point_ref
 from survey.public.scan_buffer import note_scan
 from survey.responses import Submission, store
 from survey.retirement import current_replacement
@@ -146,8 +147,19 @@ def _store(point, version, form, procedures, channel, key, dossier_link=None):
     _limit("RATELIMIT_SUBMIT_DEVICE"), methods=["POST"], key_func=device_rate_key, scope="submit-device"
 )
 def survey(code: str):
-    point = load_point(code, count_scan_too=request.method == "GET")
-    return survey_page(point)
+    if request.method == "POST":
+        return survey_page(active_point(code))
+    return survey_page(load_point(code, count_scan_too=True))
+
+
+def active_point(code: str):
+    """An active point's columns (point_ref.py) for a submit or its thank-you
+    page; an unknown or retired code takes load_point's way to the same
+    citizen pages."""
+    point = find_point_ref(code)
+    if point is None or point.is_retired:
+        return load_point(code)
+    return point
 
 
 @bp.route("/S/<code>", methods=["GET", "POST"])
@@ -173,7 +185,7 @@ def survey_page(point: SurveyPoint, dossier_link=None):
 @bp.get("/s/<code>/cam-on")
 @public
 def thanks(code: str):
-    point = load_point(code)
+    point = active_point(code)
     response = tokens.response_from(request.args.get("t"), point.id)
     invite = response is not None and wants_follow_up(response) and not has_contact(response.id)
     page = render_template(
