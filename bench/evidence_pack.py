@@ -14,10 +14,13 @@ database, then run each phase in its own process so its peak RSS is its own:
 """
 
 import argparse
+import contextlib
 import csv
+import fcntl
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -124,7 +127,9 @@ def phase(name: str, url: str, workdir: str) -> dict:
             from survey.evidence.pack import build_pack
 
             scope = EvidenceScope(get_by_code("BENCH"), True, date(2025, 1, 1), date(2025, 12, 31))
-            result = build_pack(scope, os.path.join(workdir, "pack.zip"))
+            clock = StageClock()
+            result = build_pack(scope, os.path.join(workdir, "pack.zip"), progress=clock)
+            extra["stages"] = clock.summary()
             extra["bytes"] = result.size
             extra["integrity_ok"] = result.manifest["integrity_check"]["ok"]
         elif name == "verify":
@@ -133,6 +138,28 @@ def phase(name: str, url: str, workdir: str) -> dict:
             extra["ok"] = verify_pack(os.path.join(workdir, "pack.zip")).ok
     seconds = time.perf_counter() - started
     return {"phase": name, "seconds": round(seconds, 1), "peak_rss_mb": peak_rss_mb(), **extra}
+
+
+class StageClock:
+    """Progress callback noting when each stage of build_pack ends (its last
+    event): seal; data (seal log, figures, then the one pass writing CSV,
+    XLSX, JSON and records); report (leaves.bin with the root checks, PDF);
+    the rest is manifest and ZIP."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.last: dict[str, float] = {}
+
+    def __call__(self, stage: str, rows: int) -> None:
+        self.last[stage] = time.perf_counter()
+
+    def summary(self) -> str:
+        marks = [*self.last.items(), ("manifest+zip", time.perf_counter())]
+        parts, previous = [], self.started
+        for stage, moment in marks:
+            parts.append(f"{stage} {moment - previous:.1f} s")
+            previous = moment
+        return " / ".join(parts)
 
 
 def peak_rss_mb() -> int:
@@ -173,7 +200,7 @@ def baseline_csv(path: str) -> int:
     return os.path.getsize(path)
 
 
-def run_size(n: int, engine: str) -> list[dict]:
+def run_size(n: int, engine: str, lock: str | None = None) -> list[dict]:
     workdir = tempfile.mkdtemp(prefix=f"bench-evidence-{n}-")
     cluster = None
     if engine == "postgres":
@@ -187,47 +214,47 @@ def run_size(n: int, engine: str) -> list[dict]:
         started = time.perf_counter()
         load(url, n)
         results = [{"phase": "load", "seconds": round(time.perf_counter() - started, 1)}]
-        idle = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bench.evidence_pack",
-                "--phase",
-                "idle",
-                "--url",
-                url,
-                "--workdir",
-                workdir,
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results.append(json.loads(idle.stdout.strip().splitlines()[-1]))
-        for name in ("baseline", "seal", "pack", "verify"):
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.evidence_pack",
-                    "--phase",
-                    name,
-                    "--url",
-                    url,
-                    "--workdir",
-                    workdir,
-                ],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        # The first seal is set-up (a real log is sealed daily), timed but outside the lock.
+        results.append(run_phase("seal", url, workdir))
+        with bench_lock(lock):
+            before = os.getloadavg()
+            results += [run_phase(name, url, workdir) for name in ("idle", "baseline", "pack", "verify")]
+            results.append({"phase": "load_avg", "before": before, "after": os.getloadavg()})
         return results
     finally:
         if cluster is not None:
             cluster.destroy()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def bench_lock(path: str | None):
+    """Hold the shared benchmark lock (flock) for the timed phases only."""
+    if not path:
+        yield
+        return
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def run_phase(name: str, url: str, workdir: str) -> dict:
+    command = [
+        sys.executable,
+        "-m",
+        "bench.evidence_pack",
+        "--phase",
+        name,
+        "--url",
+        url,
+        "--workdir",
+        workdir,
+    ]
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def report(n: int, engine: str, results: list[dict]) -> str:
@@ -236,6 +263,10 @@ def report(n: int, engine: str, results: list[dict]) -> str:
     ]
     base = next(r for r in results if r["phase"] == "baseline")
     for r in results:
+        if r["phase"] == "load_avg":
+            before, after = (" ".join(f"{v:.2f}" for v in r[k]) for k in ("before", "after"))
+            lines.append(f"  load average (1/5/15 min): {before} before the timed phases, {after} after")
+            continue
         ratio = (
             f"  ({r['seconds'] / base['seconds']:.1f}× baseline)"
             if r["phase"] in ("seal", "pack", "verify")
@@ -260,13 +291,14 @@ def main() -> None:
     parser.add_argument("--phase")
     parser.add_argument("--url")
     parser.add_argument("--workdir")
+    parser.add_argument("--lock", help="flock this file for the timed phases (e.g. /work/bench.lock)")
     args = parser.parse_args()
     if args.phase:
         print(json.dumps(phase(args.phase, args.url, args.workdir)))
         return
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     for n in (int(s) for s in args.sizes.split(",")):
-        text = report(n, args.db, run_size(n, args.db))
+        text = report(n, args.db, run_size(n, args.db, args.lock))
         print(text, flush=True)
         with open(os.path.join(ROOT, "bench", "results", "evidence_pack.txt"), "a", encoding="utf-8") as fh:
             fh.write(text + "\n")

@@ -56,6 +56,10 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "INTEGRITY_SETTLE_SECONDS": _int(env, "INTEGRITY_SETTLE_SECONDS", 60),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR") or str(Path(instance_path) / "evidence"),
         "EVIDENCE_UPLOAD_MAX": _int(env, "EVIDENCE_UPLOAD_MAX", 512 * 1024 * 1024),
+        # Raw rows per XLSX sheet (Excel's limit is 1,048,576); more rows go on to the next sheet.
+        "EVIDENCE_XLSX_SHEET_ROWS": _int(env, "EVIDENCE_XLSX_SHEET_ROWS", 1_000_000),
+        # A job whose progress has not moved for this long lost its worker: marked failed.
+        "EVIDENCE_JOB_STALL_SECONDS": _int(env, "EVIDENCE_JOB_STALL_SECONDS", 900),
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
         "SQLITE_SYNCHRONOUS": env.get("SQLITE_SYNCHRONOUS", "NORMAL"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),

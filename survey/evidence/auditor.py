@@ -70,6 +70,9 @@ Niêm phong #{seal_id}: {tree_size} lá, gốc Merkle (SHA-256):
    với N là số lá của gốc cũ. Gốc in ra phải đúng bằng gốc cũ. Nếu khác, dữ liệu đã niêm phong
    trước đây đã bị sửa. Hãy lưu gốc ở trên để đối chiếu lần sau.
 
+Tệp data/responses.xlsx, dữ liệu gốc / raw data sheets: {raw_layout}.
+(Một trang tính Excel chứa tối đa 1.048.576 dòng; data/responses.csv và .json luôn đủ mọi phiếu.)
+
 Cách mã hoá mỗi bản ghi và thuật toán được mô tả đầy đủ trong tài liệu docs/integrity.md
 và docs/evidence.md của phần mềm (The leaf encoding and algorithm are documented there.)
 Với phần mềm Hài Lòng QR: flask --app wsgi verify-pack TỆP.zip [--root GỐC --size N]

@@ -8,13 +8,13 @@ survey/exports/safe.py so a comment `=HYPERLINK(...)` stays text.
 import csv
 import json
 
+from flask import current_app
+
 from survey.evidence.figures import ReportFigures
 from survey.evidence.report.text import status_text
 from survey.exports.safe import neutralise, neutralise_row
 from survey.exports.xlsx import Percent, XlsxStream
 from survey.stats import Rate
-
-RAW_SHEET_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows per sheet
 
 
 def _json(value) -> str:
@@ -30,8 +30,9 @@ class CsvWriter:
         self.writer = csv.writer(self.file)
         self.writer.writerow(columns)
 
-    def write(self, rows: list[dict]) -> None:
-        self.writer.writerows(neutralise_row(row.get(c) for c in self.columns) for row in rows)
+    def write(self, cells: list[list]) -> None:
+        """Rows already as cells (safe_cells): neutralised once for CSV and XLSX."""
+        self.writer.writerows(cells)
 
     def close(self) -> None:
         self.file.close()
@@ -53,30 +54,50 @@ class JsonWriter:
         self.file.close()
 
 
+def safe_cells(rows: list[dict], columns: list[str]) -> list[list]:
+    """Raw rows as spreadsheet cells in column order, formula starts neutralised."""
+    return [neutralise_row([row.get(c) for c in columns]) for row in rows]
+
+
 def _cell(value):
     return neutralise(value)
 
 
+def raw_sheet_title(number: int, parts: int) -> str:
+    return "Dữ liệu gốc" if parts <= 1 else f"Dữ liệu gốc {number}"
+
+
 class XlsxWriter:
-    """Summary sheets first (small), then the raw sheet streamed row by row."""
+    """Summary sheets first (small), then the raw rows streamed row by row,
+    split over numbered sheets ("Dữ liệu gốc 1", "Dữ liệu gốc 2", ...) when
+    they exceed EVIDENCE_XLSX_SHEET_ROWS; the summary sheet says so."""
 
     def __init__(self, path: str, figures: ReportFigures, columns: list[str]) -> None:
         self.columns = columns
+        self.limit = current_app.config["EVIDENCE_XLSX_SHEET_ROWS"]
+        self.parts = max(1, -(-figures.summary.responses // self.limit))
+        self.titles: list[str] = []
         self.book = XlsxStream(path)
-        summary_sheets(self.book, figures)
+        summary_sheets(self.book, figures, self.layout())
         self.rows = 0
         self.sheet = None
 
+    def layout(self) -> dict:
+        """The raw sheets: as planned from the count, or as written once closed."""
+        titles = self.titles or [raw_sheet_title(i, self.parts) for i in range(1, self.parts + 1)]
+        return {"raw_sheets": titles, "rows_per_sheet": self.limit}
+
     def _next_sheet(self) -> None:
-        number = self.rows // RAW_SHEET_ROWS + 1
-        self.sheet = self.book.sheet("Dữ liệu gốc" if number == 1 else f"Dữ liệu gốc {number}")
+        number = self.rows // self.limit + 1
+        self.titles.append(raw_sheet_title(number, max(self.parts, number)))
+        self.sheet = self.book.sheet(self.titles[-1])
         self.sheet.append(self.columns)
 
-    def write(self, rows: list[dict]) -> None:
-        for row in rows:
-            if self.rows % RAW_SHEET_ROWS == 0:
+    def write(self, cells: list[list]) -> None:
+        for row in cells:
+            if self.rows % self.limit == 0:
                 self._next_sheet()
-            self.sheet.append([_cell(row.get(c)) for c in self.columns])
+            self.sheet.append(row)
             self.rows += 1
 
     def close(self) -> None:
@@ -97,71 +118,95 @@ def _sheet(book: XlsxStream, title: str, rows: list[list]) -> None:
         sheet.append([_cell(v) for v in row])
 
 
-def summary_sheets(book: XlsxStream, figures: ReportFigures) -> None:
+def summary_sheets(book: XlsxStream, figures: ReportFigures, layout: dict) -> None:
+    _sheet(book, "Tổng hợp", overview_rows(figures, layout))
+    _sheet(book, "Theo tiêu chí", criteria_rows(figures))
+    _sheet(book, "Theo thủ tục", procedure_rows(figures))
+    _sheet(book, "Theo tháng", month_rows(figures))
+
+
+def overview_rows(figures: ReportFigures, layout: dict) -> list[list]:
     s, p, scope = figures.summary, figures.previous, figures.scope
-    _sheet(
-        book,
-        "Tổng hợp",
-        [
-            ["Chỉ số", "Giá trị"],
-            ["Đơn vị", scope.agency.name],
-            ["Mã đơn vị", scope.agency.code],
-            ["Gồm đơn vị trực thuộc", "có" if scope.subtree else "không"],
-            ["Từ ngày", scope.date_from.strftime("%d/%m/%Y")],
-            ["Đến ngày", scope.date_to.strftime("%d/%m/%Y")],
-            ["Số phiếu nhận được", s.responses],
-            ["Số phiếu được tính", s.counted],
-            ["Số phiếu bị loại", s.responses - s.counted],
-            ["Số phiếu hài lòng (mức 4, 5)", s.satisfied],
-            ["Tỷ lệ hài lòng", *_rate_cells(s.rate)[:1]],
-            ["Cận dưới KTC 95 %", _rate_cells(s.rate)[1]],
-            ["Cận trên KTC 95 %", _rate_cells(s.rate)[2]],
-            ["Mục tiêu chất lượng", Percent(figures.target)],
-            ["Đánh giá", status_text(figures.status)],
-            ["Kỳ trước: số phiếu được tính", p.counted],
-            ["Kỳ trước: tỷ lệ hài lòng", _rate_cells(p.rate)[0]],
-        ],
-    )
-    rows = [
-        [
-            "Mã tiêu chí",
-            "Tiêu chí",
-            "n",
-            "Không áp dụng",
-            "1",
-            "2",
-            "3",
-            "4",
-            "5",
-            "Tỷ lệ hài lòng",
-            "Cận dưới",
-            "Cận trên",
-            "Điểm TB",
-        ]
+    rate = _rate_cells(s.rate)
+    return [
+        ["Chỉ số", "Giá trị"],
+        ["Đơn vị", scope.agency.name],
+        ["Mã đơn vị", scope.agency.code],
+        ["Gồm đơn vị trực thuộc", "có" if scope.subtree else "không"],
+        ["Từ ngày", scope.date_from.strftime("%d/%m/%Y")],
+        ["Đến ngày", scope.date_to.strftime("%d/%m/%Y")],
+        ["Số phiếu nhận được", s.responses],
+        ["Số phiếu được tính", s.counted],
+        ["Số phiếu bị loại", s.responses - s.counted],
+        ["Số phiếu hài lòng (mức 4, 5)", s.satisfied],
+        ["Tỷ lệ hài lòng", rate[0]],
+        ["Cận dưới KTC 95 %", rate[1]],
+        ["Cận trên KTC 95 %", rate[2]],
+        ["Mục tiêu chất lượng", Percent(figures.target)],
+        ["Đánh giá", status_text(figures.status)],
+        ["Kỳ trước: số phiếu được tính", p.counted],
+        ["Kỳ trước: tỷ lệ hài lòng", _rate_cells(p.rate)[0]],
+        ["Dữ liệu gốc", raw_layout_text(layout)],
     ]
-    for c in s.criteria:
+
+
+def raw_layout_text(layout: dict) -> str:
+    sheets = layout["raw_sheets"]
+    if len(sheets) == 1:
+        return f"một trang tính: {sheets[0]}"
+    return (
+        f"chia thành {len(sheets)} trang tính ({', '.join(sheets)}), mỗi trang tối đa "
+        f"{layout['rows_per_sheet']:,} phiếu theo thứ tự mã phiếu; không phiếu nào bị bỏ".replace(",", ".")
+    )
+
+
+def criteria_rows(figures: ReportFigures) -> list[list]:
+    rows = [CRITERIA_HEADER]
+    for c in figures.summary.criteria:
         counts = [c.counts.get(v, 0) for v in (1, 2, 3, 4, 5)]
         rows.append([c.code, c.name_vi, c.n, c.not_applicable, *counts, *_rate_cells(c.rate), c.mean])
-    _sheet(book, "Theo tiêu chí", rows)
-    rows = [
-        [
-            "Mã TTHC",
-            "Tên thủ tục",
-            "Số phiếu",
-            "Được tính",
-            "Hài lòng",
-            "Tỷ lệ hài lòng",
-            "Cận dưới",
-            "Cận trên",
-        ]
-    ]
+    return rows
+
+
+def procedure_rows(figures: ReportFigures) -> list[list]:
+    rows = [PROCEDURE_HEADER]
     for proc in figures.procedures:
         rate = proc.rate
         rows.append([proc.code, proc.name, proc.responses, rate.n, rate.satisfied, *_rate_cells(rate)])
-    _sheet(book, "Theo thủ tục", rows)
+    return rows
+
+
+def month_rows(figures: ReportFigures) -> list[list]:
     rows = [["Tháng", "Được tính", "Hài lòng", "Tỷ lệ hài lòng", "Cận dưới", "Cận trên"]]
     for m in figures.months:
         rows.append(
             [m.month.strftime("%m/%Y"), m.summary.counted, m.summary.satisfied, *_rate_cells(m.summary.rate)]
         )
-    _sheet(book, "Theo tháng", rows)
+    return rows
+
+
+CRITERIA_HEADER = [
+    "Mã tiêu chí",
+    "Tiêu chí",
+    "n",
+    "Không áp dụng",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "Tỷ lệ hài lòng",
+    "Cận dưới",
+    "Cận trên",
+    "Điểm TB",
+]
+PROCEDURE_HEADER = [
+    "Mã TTHC",
+    "Tên thủ tục",
+    "Số phiếu",
+    "Được tính",
+    "Hài lòng",
+    "Tỷ lệ hài lòng",
+    "Cận dưới",
+    "Cận trên",
+]

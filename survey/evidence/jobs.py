@@ -1,16 +1,21 @@
 """Running a pack in the background so the web worker answers at once.
 
 A thread per job, with its own app context and session; progress is written
-to the job row after every batch of rows, so any worker can show it. A job
-left "running" by a worker that died is reported as failed when shown.
+to the job row after every batch of rows, so any worker can show it. The row
+also names its worker ("host:pid") and beats on every step: a job whose
+worker is gone (a restart, a recycled or killed worker) or whose heartbeat
+stalled for EVIDENCE_JOB_STALL_SECONDS is marked failed by the next worker
+that shows or starts a pack (fail_abandoned), never left "running".
 """
 
 import logging
 import os
+import socket
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from survey.evidence.pack import build_pack
 from survey.evidence.scope import EvidenceScope
@@ -22,7 +27,7 @@ from survey.summaries import summarise
 
 log = logging.getLogger(__name__)
 _threads: dict[int, threading.Thread] = {}
-STALE_AFTER = timedelta(hours=6)
+ABANDONED = "Bị gián đoạn: tiến trình tạo gói đã dừng giữa chừng. Vui lòng tạo lại gói."
 
 
 def scope_of(job: EvidenceJob) -> EvidenceScope:
@@ -37,7 +42,14 @@ def pack_path(job: EvidenceJob) -> str:
     )
 
 
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def start(job: EvidenceJob) -> threading.Thread:
+    fail_abandoned()
+    job.worker, job.heartbeat_at = worker_name(), utcnow()
+    db.session.commit()
     app = current_app._get_current_object()  # noqa: SLF001 - the thread needs the real app
     thread = threading.Thread(target=_run_in_app, args=(app, job.id), name=f"evidence-{job.id}", daemon=True)
     _threads[job.id] = thread
@@ -65,6 +77,7 @@ def run(job_id: int) -> EvidenceJob:
     job = db.session.get(EvidenceJob, job_id)
     scope = scope_of(job)
     job.status, job.rows_total = JOB_RUNNING, summarise(scope.agency_ids, scope.period).responses
+    job.worker, job.heartbeat_at = worker_name(), utcnow()
     db.session.commit()
     try:
         result = build_pack(scope, pack_path(job), progress=lambda stage, n: _advance(job_id, stage, n))
@@ -89,14 +102,44 @@ def finish(job: EvidenceJob, result) -> None:
 
 
 def _advance(job_id: int, stage: str, rows: int) -> None:
-    if stage != "data" or not rows:
-        return
+    """Every step is a heartbeat; data steps also move the progress bar."""
     job = db.session.get(EvidenceJob, job_id)
-    job.rows_done += rows
+    job.heartbeat_at = utcnow()
+    if stage == "data":
+        job.rows_done += rows
     db.session.commit()
 
 
-def is_stale(job: EvidenceJob) -> bool:
-    """Queued or running for hours with no thread here: its worker died."""
-    waiting = job.status in (JOB_QUEUED, JOB_RUNNING) and job.id not in _threads
-    return waiting and utcnow() - job.created_at > STALE_AFTER
+def fail_abandoned(now: datetime | None = None) -> int:
+    """Mark failed the queued or running jobs that nobody is making any more."""
+    now = now or utcnow()
+    stall = timedelta(seconds=current_app.config["EVIDENCE_JOB_STALL_SECONDS"])
+    waiting = select(EvidenceJob).where(EvidenceJob.status.in_((JOB_QUEUED, JOB_RUNNING)))
+    failed = 0
+    for job in db.session.scalars(waiting):
+        if job.id not in _threads and _abandoned(job, now - stall):
+            job.status, job.error, job.finished_at = JOB_FAILED, ABANDONED, now
+            failed += 1
+    if failed:
+        log.warning("evidence: %d pack job(s) lost their worker, marked failed", failed)
+    db.session.commit()
+    return failed
+
+
+def _abandoned(job: EvidenceJob, stalled_before: datetime) -> bool:
+    if (job.heartbeat_at or job.created_at) < stalled_before:
+        return True
+    host, _, pid = (job.worker or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's worker: only its heartbeat tells
+    return int(pid) == os.getpid() or not _alive(int(pid))  # ours with no thread: it ended
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

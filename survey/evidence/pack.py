@@ -17,19 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from survey import __version__
 from survey.evidence import auditor
-from survey.evidence.datafiles import CsvWriter, JsonWriter, XlsxWriter
+from survey.evidence.datafiles import CsvWriter, JsonWriter, XlsxWriter, raw_layout_text, safe_cells
 from survey.evidence.figures import ReportFigures, gather
 from survey.evidence.report.render import render_report
 from survey.evidence.rows import batches, columns
 from survey.evidence.scope import EvidenceScope
-from survey.evidence.statement import IntegrityStatement, build_statement
-from survey.extensions import db
+from survey.evidence.statement import IntegrityStatement, check_leaf_log, open_statement
 from survey.integrity.sealer import seal
-from survey.models import SealedLeaf
 from survey.models.types import utcnow
 
 FORMAT = "hailong-evidence-pack/1"
@@ -44,23 +40,25 @@ class PackResult:
     manifest: dict
 
 
-def build_pack(scope: EvidenceScope, output: str, progress: Progress | None = None) -> PackResult:
+def build_pack(
+    scope: EvidenceScope, output: str, progress: Progress | None = None, lang: str = "vi"
+) -> PackResult:
     report = progress or (lambda stage, n: None)
     generated_at = utcnow()
     seal()
     report("seal", 0)
-    statement = build_statement(scope, progress=lambda n: report("verify", n))
+    statement = open_statement(scope)
     figures = gather(scope)
     doc_id = document_id(scope, generated_at)
     workdir = tempfile.mkdtemp(prefix="hailong-pack-")
     try:
-        write_data(workdir, scope, figures, report)
+        layout = write_data(workdir, scope, figures, statement, report)
         write_leaves(workdir, statement)
         with open(os.path.join(workdir, "report.pdf"), "wb") as fh:
-            fh.write(render_report(figures, statement, doc_id, generated_at))
+            fh.write(render_report(figures, statement, doc_id, generated_at, lang))
         report("report", 0)
-        write_auditor_files(workdir, doc_id, scope, statement)
-        manifest = write_manifest(workdir, doc_id, generated_at, scope, figures, statement)
+        write_auditor_files(workdir, doc_id, scope, statement, layout)
+        manifest = write_manifest(workdir, doc_id, generated_at, scope, figures, statement, layout)
         zip_directory(workdir, output)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -71,41 +69,49 @@ def document_id(scope: EvidenceScope, generated_at: datetime) -> str:
     return f"HLQR-{scope.agency.code}-{scope.date_from:%Y%m%d}-{scope.date_to:%Y%m%d}-{generated_at:%Y%m%d%H%M%S}"
 
 
-def write_data(workdir: str, scope: EvidenceScope, figures: ReportFigures, report: Progress) -> None:
+def write_data(
+    workdir: str,
+    scope: EvidenceScope,
+    figures: ReportFigures,
+    statement: IntegrityStatement,
+    report: Progress,
+) -> dict:
+    """One pass over the scope's responses feeds every data file and the
+    integrity records; returns how the XLSX raw rows were laid out."""
     os.makedirs(os.path.join(workdir, "data"))
     os.makedirs(os.path.join(workdir, "integrity"))
     cols = columns()
-    writers = [
-        CsvWriter(os.path.join(workdir, "data", "responses.csv"), cols),
-        XlsxWriter(os.path.join(workdir, "data", "responses.xlsx"), figures, cols),
-        JsonWriter(
-            os.path.join(workdir, "data", "responses.json"),
-            {"format": FORMAT, "filters": scope.as_dict(), "columns": cols},
-        ),
-    ]
+    csv_file = CsvWriter(os.path.join(workdir, "data", "responses.csv"), cols)
+    xlsx = XlsxWriter(os.path.join(workdir, "data", "responses.xlsx"), figures, cols)
+    header = {"format": FORMAT, "filters": scope.as_dict(), "columns": cols}
+    json_file = JsonWriter(os.path.join(workdir, "data", "responses.json"), header)
     with open(os.path.join(workdir, "integrity", "records.jsonl"), "w", encoding="utf-8") as records:
-        for batch in batches(scope):
-            for writer in writers:
-                writer.write(batch.rows)
-            for index, data in batch.records:
-                records.write(
-                    json.dumps({"leaf_index": index, "leaf": data.decode("utf-8")}, ensure_ascii=False) + "\n"
-                )
+        for batch in batches(scope, statement.cutoff):
+            cells = safe_cells(batch.rows, cols)
+            csv_file.write(cells)
+            xlsx.write(cells)
+            json_file.write(batch.rows)
+            records.writelines(_record_line(index, data) for index, data in batch.records)
+            statement.problems += batch.problems
+            statement.sealed += batch.sealed
+            statement.unsealed += len(batch.rows) - batch.sealed
             report("data", len(batch.rows))
-    for writer in writers:
+    for writer in (csv_file, xlsx, json_file):
         writer.close()
+    return xlsx.layout()
+
+
+def _record_line(index: int | None, data: bytes) -> str:
+    return json.dumps({"leaf_index": index, "leaf": data.decode("utf-8")}, ensure_ascii=False) + "\n"
 
 
 def write_leaves(workdir: str, statement: IntegrityStatement) -> None:
-    size = statement.seal["tree_size"] if statement.seal else 0
-    stmt = select(SealedLeaf.leaf_hash).where(SealedLeaf.leaf_index < size).order_by(SealedLeaf.leaf_index)
     with open(os.path.join(workdir, "integrity", "leaves.bin"), "wb") as fh:
-        for value in db.session.scalars(stmt.execution_options(yield_per=20000)):
-            fh.write(bytes.fromhex(value))
+        check_leaf_log(statement, fh.write)
 
 
 def write_auditor_files(
-    workdir: str, doc_id: str, scope: EvidenceScope, statement: IntegrityStatement
+    workdir: str, doc_id: str, scope: EvidenceScope, statement: IntegrityStatement, layout: dict
 ) -> None:
     with open(os.path.join(workdir, "integrity", "check_pack.py"), "w", encoding="utf-8") as fh:
         fh.write(auditor.CHECK_SCRIPT)
@@ -118,12 +124,13 @@ def write_auditor_files(
         seal_id=seal_info["id"],
         tree_size=seal_info["tree_size"],
         root_hash=seal_info["root_hash"],
+        raw_layout=raw_layout_text(layout),
     )
     with open(os.path.join(workdir, "VERIFY.txt"), "w", encoding="utf-8") as fh:
         fh.write(text)
 
 
-def write_manifest(workdir, doc_id, generated_at, scope, figures, statement) -> dict:
+def write_manifest(workdir, doc_id, generated_at, scope, figures, statement, layout) -> dict:
     files = {
         name: {
             "sha256": sha256_file(os.path.join(workdir, name)),
@@ -148,7 +155,12 @@ def write_manifest(workdir, doc_id, generated_at, scope, figures, statement) -> 
         },
         "seal": statement.seal,
         "seals_in_period": statement.seals_in_period,
-        "integrity_check": {"ok": not statement.problems, "problems": statement.problems[:20]},
+        "integrity_check": {
+            "ok": not statement.problems,
+            "problems": statement.problems[:20],
+            "problem_count": len(statement.problems),
+        },
+        "xlsx_raw_sheets": layout,
         "files": files,
     }
     with open(os.path.join(workdir, "manifest.json"), "w", encoding="utf-8") as fh:

@@ -1,19 +1,32 @@
-"""Streaming the responses of a scope, one batch at a time, as flat rows.
+"""Streaming the responses of a scope, one batch at a time, in one pass.
 
 Keyset paging on the id keeps memory flat for a province-year (a million
-responses); each batch brings its answers, exclusion state and leaf indices.
+responses). Each response is read once and serves three uses: the flat row
+of the data files, its canonical leaf data for integrity/records.jsonl, and
+the check of that leaf data against the sealed leaf hash (so a pack verifies
+exactly the records it hands over, without re-reading the whole log).
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from survey.evidence.scope import EvidenceScope
 from survey.extensions import db
 from survey.i18n import to_local
-from survey.integrity.leaves import KIND_EXCLUSION, KIND_RESPONSE
-from survey.integrity.records import answers_by_response, encoded
+from survey.integrity.leaves import (
+    KIND_EXCLUSION,
+    KIND_RESPONSE,
+    LEAF_VERSION,
+    encode,
+    exclusion_fields,
+    leaf_hash,
+    response_fields,
+)
+from survey.integrity.records import EXCLUSION_COLUMNS, RESPONSE_COLUMNS, answers_by_response
+from survey.integrity.verify import KIND_LABELS
 from survey.models import (
     Agency,
     Procedure,
@@ -47,6 +60,15 @@ NOT_APPLICABLE = "NA"
 class Batch:
     rows: list[dict]
     records: list[tuple[int | None, bytes]]  # (leaf index or None, canonical leaf data)
+    problems: list[str] = field(default_factory=list)
+    sealed: int = 0  # responses of this batch that a seal holds
+
+
+@dataclass(frozen=True)
+class Leaf:
+    index: int
+    version: int
+    digest: str
 
 
 def question_keys() -> tuple[dict[int, str], list[str]]:
@@ -63,7 +85,9 @@ def columns() -> list[str]:
     return FIXED_COLUMNS + question_keys()[1] + TAIL_COLUMNS
 
 
-def batches(scope: EvidenceScope) -> Iterator[Batch]:
+def batches(scope: EvidenceScope, cutoff: datetime | None = None) -> Iterator[Batch]:
+    """`cutoff`: the last seal's; a record stamped before it but not sealed
+    was inserted behind the sealer's back and is reported."""
     keys, _ = question_keys()
     period, last = scope.period, 0
     base = [
@@ -76,18 +100,14 @@ def batches(scope: EvidenceScope) -> Iterator[Batch]:
         page = list(db.session.execute(stmt))
         if not page:
             return
-        yield _batch(page, keys)
+        yield _batch(page, keys, cutoff)
         last = page[-1].id
 
 
 def _select():
     return (
         select(
-            Response.id,
-            Response.submitted_at,
-            Response.channel,
-            Response.comment,
-            Response.is_demo,
+            *RESPONSE_COLUMNS,
             Agency.code.label("agency_code"),
             Agency.name.label("agency_name"),
             Procedure.code.label("procedure_code"),
@@ -103,13 +123,44 @@ def _select():
     )
 
 
-def _batch(page: list, keys: dict[int, str]) -> Batch:
+def _batch(page: list, keys: dict[int, str], cutoff: datetime | None) -> Batch:
     ids = [row.id for row in page]
     answers = answers_by_response(ids)
-    decisions = latest_decisions(ids)
-    leaves = leaf_indices(KIND_RESPONSE, ids)
-    rows = [_row(r, answers[r.id], decisions.get(r.id), leaves.get(r.id, (None,))[0], keys) for r in page]
-    return Batch(rows, _records(ids, leaves))
+    decisions = _decisions(ids)
+    leaves = sealed_leaves(KIND_RESPONSE, ids)
+    batch = Batch([], [])
+    for r in page:
+        leaf = leaves.get(r.id)
+        data = encode(response_fields(r, answers[r.id], leaf.version if leaf else LEAF_VERSION))
+        _check(batch, KIND_RESPONSE, r.id, r.submitted_at, data, leaf, cutoff)
+        latest = decisions[r.id][-1] if decisions.get(r.id) else None
+        batch.rows.append(_row(r, answers[r.id], latest, leaf.index if leaf else None, keys))
+    batch.sealed = len(leaves)
+    _exclusion_records(batch, [d for ids_ in decisions.values() for d in ids_], cutoff)
+    return batch
+
+
+def _check(batch: Batch, kind: str, record_id: int, stamp, data: bytes, leaf: Leaf | None, cutoff) -> None:
+    """Record the leaf data, and any mismatch with what was sealed."""
+    batch.records.append((leaf.index if leaf else None, data))
+    label = f"Lá #{leaf.index}: {KIND_LABELS[kind]} id {record_id}" if leaf else ""
+    if leaf and leaf_hash(data) != leaf.digest:
+        batch.problems.append(f"{label} đã bị sửa sau khi niêm phong.")
+    elif leaf is None and cutoff is not None and stamp < cutoff:
+        batch.problems.append(
+            f"{KIND_LABELS[kind].capitalize()} id {record_id} (thời điểm {stamp:%Y-%m-%d %H:%M:%S} UTC) "
+            "nằm trong khoảng đã niêm phong nhưng không có trong sổ: được chèn thêm sau khi niêm phong."
+        )
+
+
+def _exclusion_records(batch: Batch, decisions: list, cutoff) -> None:
+    """Every decision about the batch's responses, in id order, checked too."""
+    decisions.sort(key=lambda d: d.id)
+    leaves = sealed_leaves(KIND_EXCLUSION, [d.id for d in decisions])
+    for d in decisions:
+        leaf = leaves.get(d.id)
+        data = encode(exclusion_fields(d, leaf.version if leaf else LEAF_VERSION))
+        _check(batch, KIND_EXCLUSION, d.id, d.created_at, data, leaf, cutoff)
 
 
 def _row(r, answers: list, decision, leaf_index, keys: dict[int, str]) -> dict:
@@ -149,36 +200,19 @@ def answer_cell(answer):
     return answer.value
 
 
-def latest_decisions(ids: list[int]) -> dict:
-    latest = (
-        select(func.max(ResponseExclusion.id))
-        .where(ResponseExclusion.response_id.in_(ids))
-        .group_by(ResponseExclusion.response_id)
-    )
-    stmt = select(ResponseExclusion.response_id, ResponseExclusion.action, ResponseExclusion.reason).where(
-        ResponseExclusion.id.in_(latest)
-    )
-    return {row.response_id: row for row in db.session.execute(stmt)}
+def _decisions(ids: list[int]) -> dict[int, list]:
+    """Response id -> its exclusion decisions, oldest first (the last one rules)."""
+    stmt = select(*EXCLUSION_COLUMNS).where(ResponseExclusion.response_id.in_(ids))
+    grouped: dict[int, list] = {}
+    for row in db.session.execute(stmt.order_by(ResponseExclusion.id)):
+        grouped.setdefault(row.response_id, []).append(row)
+    return grouped
 
 
-def leaf_indices(kind: str, ids: list[int]) -> dict[int, tuple[int, int]]:
-    """record id -> (leaf index, leaf version) for the sealed ones."""
-    stmt = select(SealedLeaf.record_id, SealedLeaf.leaf_index, SealedLeaf.leaf_version).where(
-        and_(SealedLeaf.kind == kind, SealedLeaf.record_id.in_(ids))
-    )
-    return {record_id: (index, version) for record_id, index, version in db.session.execute(stmt)}
-
-
-def _records(ids: list[int], leaves: dict[int, tuple[int, int]]) -> list[tuple[int | None, bytes]]:
-    """Canonical leaf data (in the sealed leaf's version) of the responses and
-    of every decision about them."""
-    data = encoded(KIND_RESPONSE, ids, {i: v for i, (_, v) in leaves.items()})
-    records = [(leaves.get(i, (None,))[0], data[i]) for i in ids]
-    exclusion_ids = list(
-        db.session.scalars(select(ResponseExclusion.id).where(ResponseExclusion.response_id.in_(ids)))
-    )
-    if exclusion_ids:
-        ex_leaves = leaf_indices(KIND_EXCLUSION, exclusion_ids)
-        ex_data = encoded(KIND_EXCLUSION, exclusion_ids, {i: v for i, (_, v) in ex_leaves.items()})
-        records += [(ex_leaves.get(i, (None,))[0], ex_data[i]) for i in sorted(exclusion_ids)]
-    return records
+def sealed_leaves(kind: str, ids: list[int]) -> dict[int, Leaf]:
+    """Record id -> its sealed leaf, for the sealed ones."""
+    if not ids:
+        return {}
+    stmt = select(SealedLeaf.record_id, SealedLeaf.leaf_index, SealedLeaf.leaf_version, SealedLeaf.leaf_hash)
+    stmt = stmt.where(and_(SealedLeaf.kind == kind, SealedLeaf.record_id.in_(ids)))
+    return {rid: Leaf(index, version, digest) for rid, index, version, digest in db.session.execute(stmt)}

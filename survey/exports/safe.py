@@ -16,4 +16,5 @@ def neutralise(value):
 
 
 def neutralise_row(values) -> list:
-    return [neutralise(v) for v in values]
+    # The test of neutralise() inlined: a pack calls this for every raw cell.
+    return ["'" + v if isinstance(v, str) and v.startswith(DANGEROUS_STARTS) else v for v in values]

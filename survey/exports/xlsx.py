@@ -30,6 +30,11 @@ def column_letter(index: int) -> str:
 
 
 def _cell(ref: str, value) -> str:
+    kind = type(value)
+    if kind is int:  # most raw cells are answer codes: the fast path first
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    if kind is str:
+        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -38,8 +43,13 @@ def _cell(ref: str, value) -> str:
         return f'<c r="{ref}" s="1"><v>{float(value)!r}</v></c>'
     if isinstance(value, int | float):
         return f'<c r="{ref}"><v>{value!r}</v></c>'
-    text = escape(ILLEGAL_XML.sub("", str(value)))
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
+
+
+def _text(value: str) -> str:
+    if not value.isprintable():  # cheap test first: the regex runs only on odd text
+        value = ILLEGAL_XML.sub("", value)
+    return escape(value)
 
 
 class SheetStream:
@@ -56,12 +66,11 @@ class SheetStream:
         self.rows += 1
         if self.rows > MAX_ROWS:
             raise ValueError("an XLSX sheet holds at most 1,048,576 rows")
-        n = self.rows
-        cells = "".join(_cell(f"{self._letter(i)}{n}", v) for i, v in enumerate(values))
+        n, values = self.rows, list(values)
+        while len(self.letters) < len(values):
+            self.letters.append(column_letter(len(self.letters)))
+        cells = "".join([_cell(f"{letter}{n}", v) for letter, v in zip(self.letters, values, strict=False)])
         self.handle.write(f'<row r="{n}">{cells}</row>'.encode())
-
-    def _letter(self, index: int) -> str:
-        return self.letters[index] if index < len(self.letters) else column_letter(index)
 
     def close(self) -> None:
         self.handle.write(b"</sheetData></worksheet>")

@@ -149,6 +149,19 @@ def check_insertions(last: IntegritySeal, report: Report) -> None:
             )
 
 
+def check_deleted(report: Report, limit: int = 100) -> None:
+    """Sealed records whose row is gone, in one anti-join per kind (no
+    re-encoding): what a pack checks for the records it does not carry."""
+    for kind, (model, _) in STAMPS.items():
+        gone = ~select(model.id).where(model.id == SealedLeaf.record_id).exists()
+        stmt = select(SealedLeaf.leaf_index, SealedLeaf.record_id).where(SealedLeaf.kind == kind, gone)
+        for index, record_id in db.session.execute(stmt.order_by(SealedLeaf.leaf_index).limit(limit)):
+            report.problems.append(
+                f"Lá #{index}: {KIND_LABELS[kind]} id {record_id} không còn trong cơ sở dữ liệu "
+                "(bị xoá sau khi niêm phong)."
+            )
+
+
 def check_published(published: tuple[int, str], report: Report) -> None:
     size, root = published
     rebuilt = report.roots.get(size)

@@ -38,6 +38,10 @@ class EvidenceJob(db.Model):
     seal_root: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # "host:pid" of the worker running the job, and when it last showed life:
+    # how a job whose worker died is told from one still being made.
+    worker: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     agency: Mapped[Agency] = relationship()
     requested_by: Mapped[User | None] = relationship()

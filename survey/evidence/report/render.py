@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from flask_babel import force_locale
+
 from survey.evidence.figures import ReportFigures
 from survey.evidence.report import build, followup_cases, parts
 from survey.evidence.report.document import ReportDocument
@@ -11,6 +13,18 @@ SECTIONS = (followup_cases,)  # imported for their registration
 
 
 def render_report(
+    figures: ReportFigures,
+    statement: IntegrityStatement,
+    doc_id: str,
+    generated_at: datetime,
+    lang: str = "vi",
+) -> bytes:
+    """The report in `lang` (Vietnamese by default; "en" through Flask-Babel)."""
+    with force_locale(lang):
+        return _render(figures, statement, doc_id, generated_at)
+
+
+def _render(
     figures: ReportFigures, statement: IntegrityStatement, doc_id: str, generated_at: datetime
 ) -> bytes:
     root = statement.seal["root_hash"][:16] if statement.seal else "chưa niêm phong"

@@ -56,6 +56,7 @@ def _defaults(form: PackForm) -> None:
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(*EVIDENCE_ROLES)
 def index():
+    jobs.fail_abandoned()
     form = PackForm()
     form.agency.choices = [(a.code, f"{a.code} — {a.name}") for a in agencies_for(current_user)]
     if request.method == "GET":
@@ -87,8 +88,9 @@ def _start(form: PackForm):
 @bp.get("/packs/<int:job_id>")
 @roles_required(*EVIDENCE_ROLES)
 def job(job_id: int):
+    jobs.fail_abandoned()
     item = job_in_scope(current_user, job_id)
-    return render_template("evidence/job.html", job=item, stale=jobs.is_stale(item))
+    return render_template("evidence/job.html", job=item)
 
 
 @bp.get("/packs/<int:job_id>/download")
