@@ -1,7 +1,7 @@
 """evidence job worker and heartbeat
 
 Revision ID: e2581d7029b9
-Revises: c803b4230bb7
+Revises: 986629368415
 Create Date: 2026-12-02 03:48:30.530822
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e2581d7029b9'
-down_revision = 'c803b4230bb7'
+down_revision = '986629368415'
 branch_labels = None
 depends_on = None
 
