@@ -5,6 +5,8 @@ against a root published earlier or an earlier pack (history not rewritten)."""
 import hashlib
 import io
 import json
+import shutil
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -115,31 +117,64 @@ def check_manifest(archive: zipfile.ZipFile, hashes: dict[str, str], check: Pack
                 check.problems.append(message + " (theo manifest.json)")
 
 
+class LeafFile:
+    """integrity/leaves.bin unpacked to a temporary file and read 32 bytes at
+    a time: memory stays flat however many leaves the log has."""
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        handle.seek(0, 2)
+        self.bytes = handle.tell()
+
+    def __len__(self) -> int:
+        return self.bytes // 32
+
+    def __getitem__(self, index: int) -> bytes:
+        self.handle.seek(index * 32)
+        return self.handle.read(32)
+
+    def __iter__(self):
+        self.handle.seek(0)
+        for chunk in iter(lambda: self.handle.read(32 * 4096), b""):
+            yield from (chunk[i : i + 32] for i in range(0, len(chunk), 32))
+
+
 def check_leaves(archive: zipfile.ZipFile, check: PackCheck, sizes: set[int]) -> None:
     seal = check.manifest.get("seal")
-    raw = _read(archive, "integrity/leaves.bin") or b""
-    if seal is None or len(raw) % 32:
-        check.problems.append("Tệp integrity/leaves.bin không hợp lệ hoặc gói không có niêm phong.")
-        return
-    leaves = [raw[i : i + 32] for i in range(0, len(raw), 32)]
-    wanted = {seal["tree_size"]} | sizes
+    with tempfile.TemporaryFile() as handle:
+        try:
+            with archive.open("integrity/leaves.bin") as member:
+                shutil.copyfileobj(member, handle, 1 << 20)
+        except (KeyError, *READ_ERRORS):
+            handle.seek(0)
+            handle.truncate()  # missing or unreadable: no leaves, so the seal's root cannot match
+        leaves = LeafFile(handle)
+        if seal is None or leaves.bytes % 32:
+            check.problems.append("Tệp integrity/leaves.bin không hợp lệ hoặc gói không có niêm phong.")
+            return
+        rebuild_roots(leaves, check, {seal["tree_size"]} | sizes)
+        if len(leaves) != seal["tree_size"] or check.roots.get(seal["tree_size"]) != seal["root_hash"]:
+            check.problems.append(
+                f"Gốc Merkle tính từ integrity/leaves.bin không khớp niêm phong #{seal['id']}."
+            )
+        try:
+            with archive.open("integrity/records.jsonl") as fh:
+                check_records(io.TextIOWrapper(fh, encoding="utf-8", errors="replace"), leaves, check)
+        except (KeyError, *READ_ERRORS):
+            check.problems.append("Thiếu hoặc hỏng tệp integrity/records.jsonl.")
+    check.notes.append(f"Niêm phong #{seal['id']}: {seal['tree_size']} lá, gốc {seal['root_hash']}.")
+
+
+def rebuild_roots(leaves: LeafFile, check: PackCheck, wanted: set[int]) -> None:
     builder = TreeBuilder()
     check.roots[0] = builder.root()
     for leaf in leaves:
         builder.add(leaf)
         if builder.size in wanted:
             check.roots[builder.size] = builder.root()
-    if builder.size != seal["tree_size"] or check.roots.get(seal["tree_size"]) != seal["root_hash"]:
-        check.problems.append(f"Gốc Merkle tính từ integrity/leaves.bin không khớp niêm phong #{seal['id']}.")
-    try:
-        with archive.open("integrity/records.jsonl") as fh:
-            check_records(io.TextIOWrapper(fh, encoding="utf-8", errors="replace"), leaves, check)
-    except (KeyError, *READ_ERRORS):
-        check.problems.append("Thiếu hoặc hỏng tệp integrity/records.jsonl.")
-    check.notes.append(f"Niêm phong #{seal['id']}: {seal['tree_size']} lá, gốc {seal['root_hash']}.")
 
 
-def check_records(lines, leaves: list[bytes], check: PackCheck) -> None:
+def check_records(lines, leaves: LeafFile, check: PackCheck) -> None:
     for number, line in enumerate(lines, start=1):
         try:
             record = json.loads(line)
