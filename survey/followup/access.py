@@ -14,26 +14,24 @@ ASSIGNEE_ROLES = (ROLE_HEAD, ROLE_STAFF)
 SETTINGS_ROLES = (ROLE_ADMIN, ROLE_HEAD)
 
 
-def load_case(case_id: int, user: User) -> Case:
-    stmt = select(Case).where(Case.id == case_id)
+def _load_in_scope(model, row_id: int, user: User):
+    """One row of a model with an agency_id, or 404 when missing or out of scope."""
+    stmt = select(model).where(model.id == row_id)
     ids = scope_agency_ids(user)
     if ids is not None:
-        stmt = stmt.where(Case.agency_id.in_(ids))
-    case = db.session.scalar(stmt)
-    if case is None:
+        stmt = stmt.where(model.agency_id.in_(ids))
+    row = db.session.scalar(stmt)
+    if row is None:
         abort(404)
-    return case
+    return row
+
+
+def load_case(case_id: int, user: User) -> Case:
+    return _load_in_scope(Case, case_id, user)
 
 
 def load_response(response_id: int, user: User) -> Response:
-    stmt = select(Response).where(Response.id == response_id)
-    ids = scope_agency_ids(user)
-    if ids is not None:
-        stmt = stmt.where(Response.agency_id.in_(ids))
-    response = db.session.scalar(stmt)
-    if response is None:
-        abort(404)
-    return response
+    return _load_in_scope(Response, response_id, user)
 
 
 def can_edit(user: User) -> bool:
