@@ -21,10 +21,11 @@ Results are printed and written to bench/results/dashboards-<engine>.json.
 """
 
 import argparse
+import contextlib
 import csv
+import fcntl
 import json
 import os
-import random
 import sqlite3
 import statistics
 import tempfile
@@ -78,64 +79,76 @@ def build_points() -> dict[int, int]:
     return dict(db.session.execute(select(SurveyPoint.agency_id, SurveyPoint.id)).all())
 
 
-def _rows(n: int, agency_ids: list[int], points: dict, procedures: list[int], version_id: int, seed: int = 7):
-    rng = random.Random(seed)
-    now = utcnow()
-    for i in range(n):
-        agency = agency_ids[min(len(agency_ids) - 1, int(len(agency_ids) * rng.random() ** 2))]
-        overall = 1 + int(5 * rng.random() ** 0.5)
-        when = now - timedelta(days=DAYS * (n - i) / n, seconds=rng.randint(0, 3600))
-        comment = "Thủ tục nhanh gọn, cán bộ nhiệt tình" if rng.random() < 0.1 else None
-        yield (
-            f"bench-{i}",
-            points[agency],
-            agency,
-            rng.choice(procedures),
-            version_id,
-            when,
-            overall,
-            comment,
-        )
+questions_overall: list[int] = []
+COMMENT = "Thủ tục nhanh gọn, cán bộ nhiệt tình"
+# One uniform draw in [0, 1) per use, in each engine's SQL.
+_U_SQLITE = "(random() / 18446744073709551616.0 + 0.5)"
 
 
 def load_sqlite(path: str, n: int, agency_ids, points, procedures, version_id, questions) -> None:
+    """Set-based generation inside SQLite (a recursive CTE), one transaction.
+
+    Same shape as PostgreSQL: agencies skewed (u^2), overall answers skewed
+    towards satisfied (1 + floor(5 sqrt(u))), 10 % with a comment, times in
+    order over DAYS days, 6 scale answers near the overall one plus Q9."""
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA synchronous=OFF")
-    rng = random.Random(11)
-    batch, answers, next_id = [], [], 1
-    for row in _rows(n, agency_ids, points, procedures, version_id):
-        batch.append(
-            (next_id, *row[:5], row[5].strftime("%Y-%m-%d %H:%M:%S.%f"), "qr", row[6], row[7], "vi", 0)
-        )
-        for q in questions:
-            answers.append((next_id, q, max(1, min(5, row[6] + rng.choice((-1, 0, 0, 1)))), 0))
-        answers.append((next_id, questions_overall[0], row[6], 0))
-        next_id += 1
-        if len(batch) >= 50_000:
-            _flush_sqlite(connection, batch, answers)
-    _flush_sqlite(connection, batch, answers)
+    connection.execute("PRAGMA cache_size=-1000000")
+    first_agency, first_point = min(agency_ids), points[min(agency_ids)]
+    procs = ",".join(str(p) for p in procedures)
+    now = utcnow().strftime("%Y-%m-%d %H:%M:%S")
+    connection.execute(
+        f"""
+        WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < {int(n)}),
+        u AS MATERIALIZED (
+            SELECT i, {_U_SQLITE} AS ua, {_U_SQLITE} AS uo, {_U_SQLITE} AS uc, {_U_SQLITE} AS up,
+                   abs(random()) % 3600 AS jitter FROM g)
+        INSERT INTO responses (nonce, survey_point_id, agency_id, procedure_id, questionnaire_id,
+            submitted_at, channel, overall, comment, locale, is_demo)
+        SELECT 'bench-' || i, ? + k, ? + k, json_extract(?, '$[' || CAST(up * ? AS INTEGER) || ']'), ?,
+            datetime(?, '-' || CAST(? * 86400.0 * (? - i) / ? + jitter AS INTEGER) || ' seconds') || '.000000',
+            'qr', 1 + CAST(5 * sqrt(uo) AS INTEGER), CASE WHEN uc < 0.1 THEN ? END, 'vi', 0
+        FROM (SELECT *, min(? - 1, CAST(? * ua * ua AS INTEGER)) AS k FROM u)
+        ORDER BY i
+        """,
+        (
+            first_point,
+            first_agency,
+            f"[{procs}]",
+            len(procedures),
+            version_id,
+            now,
+            DAYS,
+            n,
+            n,
+            COMMENT,
+            len(agency_ids),
+            len(agency_ids),
+        ),
+    )
+    _answers_sqlite(connection, questions)
+    connection.commit()
+    connection.execute("ANALYZE")
     connection.close()
 
 
-questions_overall: list[int] = []
-
-
-def _flush_sqlite(connection, batch, answers) -> None:
-    connection.executemany(
-        "INSERT INTO responses (id, nonce, survey_point_id, agency_id, procedure_id, questionnaire_id, submitted_at,"
-        " channel, overall, comment, locale, is_demo) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        batch,
+def _answers_sqlite(connection, questions) -> None:
+    offsets = " UNION ALL ".join(f"SELECT {int(q)} AS q" for q in questions)
+    connection.execute(
+        "INSERT INTO answers (response_id, question_id, value, not_applicable)"
+        " SELECT r.id, q.q, max(1, min(5, r.overall + abs(random()) % 3 - 1)), 0"
+        f" FROM responses r CROSS JOIN ({offsets}) q ORDER BY r.id"
     )
-    connection.executemany(
-        "INSERT INTO answers (response_id, question_id, value, not_applicable) VALUES (?,?,?,?)", answers
+    connection.execute(
+        "INSERT INTO answers (response_id, question_id, value, not_applicable)"
+        " SELECT id, ?, overall, 0 FROM responses ORDER BY id",
+        (questions_overall[0],),
     )
-    connection.commit()
-    batch.clear()
-    answers.clear()
 
 
 def load_postgres(n: int, agency_ids, points, procedures, version_id, questions) -> None:
-    """Set-based generation inside PostgreSQL (minutes would go to round trips otherwise)."""
+    """Set-based generation inside PostgreSQL (generate_series), foreign-key
+    triggers off and the answers index built once at the end."""
     first_agency, first_point = min(agency_ids), points[min(agency_ids)]
     params = {
         "n": n,
@@ -145,38 +158,39 @@ def load_postgres(n: int, agency_ids, points, procedures, version_id, questions)
         "v": version_id,
         "procs": procedures,
         "days": DAYS,
+        "comment": COMMENT,
     }
+    db.session.execute(text("SET session_replication_role = replica"))
+    db.session.execute(text("DROP INDEX ix_answers_response_id"))
     db.session.execute(
         text(
             "INSERT INTO responses (nonce, survey_point_id, agency_id, procedure_id, questionnaire_id, submitted_at,"
             " channel, overall, comment, locale, is_demo)"
             " SELECT 'bench-' || g, :p0 + a.k, :a0 + a.k, (:procs)[1 + floor(random() * cardinality(:procs))::int],"
-            " :v, (now() at time zone 'utc') - make_interval(secs => CAST(:days * 86400.0 * (:n - g) / :n AS double precision)),"
+            " :v, (now() at time zone 'utc') - make_interval(secs => CAST(:days * 86400.0 * (:n - g) / :n"
+            "   + floor(random() * 3600) AS double precision)),"
             " 'qr', 1 + floor(5 * random() ^ 0.5)::int,"
-            " CASE WHEN random() < 0.1 THEN 'Thủ tục nhanh gọn, cán bộ nhiệt tình' END, 'vi', false"
+            " CASE WHEN random() < 0.1 THEN :comment END, 'vi', false"
             " FROM generate_series(1, :n) g"
             " CROSS JOIN LATERAL (SELECT least(:agencies - 1, floor(:agencies * random() ^ 2)::int + (g * 0)) AS k) a"
         ).bindparams(bindparam("procs")),
         params,
     )
+    db.session.commit()
+    db.session.execute(text("SET session_replication_role = replica"))
     db.session.execute(
         text(
             "INSERT INTO answers (response_id, question_id, value, not_applicable)"
-            " SELECT r.id, q, greatest(1, least(5, r.overall + floor(random() * 3)::int - 1)), false"
-            " FROM responses r CROSS JOIN unnest(CAST(:qs AS integer[])) q"
+            " SELECT r.id, q, CASE WHEN q = :q9 THEN r.overall"
+            "   ELSE greatest(1, least(5, r.overall + floor(random() * 3)::int - 1)) END, false"
+            " FROM responses r CROSS JOIN unnest(CAST(:qs AS integer[])) q ORDER BY r.id"
         ),
-        {"qs": questions},
+        {"qs": [*questions, questions_overall[0]], "q9": questions_overall[0]},
     )
-    db.session.execute(
-        text(
-            "INSERT INTO answers (response_id, question_id, value, not_applicable)"
-            " SELECT r.id, :q9, r.overall, false FROM responses r"
-        ),
-        {"q9": questions_overall[0]},
-    )
+    db.session.execute(text("CREATE INDEX ix_answers_response_id ON answers (response_id)"))
     db.session.commit()
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
 
 
 def _times(call, repeat: int) -> dict:
@@ -237,7 +251,7 @@ def _ok(response):
 
 
 def prepare(url: str, size: int, agencies: int, engine: str) -> tuple:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    app = _app(url)
     timings = {}
     with app.app_context():
         upgrade(directory=MIGRATIONS)
@@ -283,52 +297,95 @@ def main() -> None:
     parser.add_argument("--responses", type=int, action="append", help="sizes to measure (repeatable)")
     parser.add_argument("--agencies", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the databases (and the PostgreSQL cluster) in DIR; a size already loaded there is reused",
+    )
+    parser.add_argument("--load-only", action="store_true", help="load and roll up, measure nothing")
+    parser.add_argument(
+        "--lock", metavar="FILE", help="hold an exclusive flock on FILE while timing (never while loading)"
+    )
     args = parser.parse_args()
     sizes = args.responses or [100_000]
-    cluster = None
-    if args.engine == "postgres":
-        from tests.pgcluster import Cluster
-
-        cluster = Cluster({"shared_buffers": "1GB", "work_mem": "64MB", "jit": "off"}).start()
+    cluster = _cluster(args.keep) if args.engine == "postgres" else None
     report = {"engine": args.engine, "agencies": args.agencies, "repeat": args.repeat, "sizes": {}}
     try:
         for size in sizes:
-            url = _database(args.engine, cluster, size)
-            app, timings = prepare(url, size, args.agencies, args.engine)
-            report["sizes"][size] = {**timings, **measure(app, size, args.repeat)}
+            url, timings_file = _database(args.engine, cluster, size, args.keep)
+            if timings_file is not None and timings_file.exists():
+                app = _app(url)
+                timings = json.loads(timings_file.read_text())
+            else:
+                app, timings = prepare(url, size, args.agencies, args.engine)
+                if timings_file is not None:
+                    timings_file.write_text(json.dumps(timings))
+            if not args.load_only:
+                with _locked(args.lock):
+                    timings = {**timings, "loadavg": os.getloadavg(), **measure(app, size, args.repeat)}
+                report["sizes"][size] = timings
+                _print(size, timings)
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
-            _print(size, report["sizes"][size])
     finally:
-        if cluster is not None:
+        if cluster is not None and not args.keep:
             cluster.destroy()
-    out = Path(PROJECT_ROOT) / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"dashboards-{args.engine}.json").write_text(json.dumps(report, indent=2))
+    if not args.load_only:
+        out = Path(PROJECT_ROOT) / "bench" / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"dashboards-{args.engine}.json").write_text(json.dumps(report, indent=2))
 
 
-def _database(engine: str, cluster, size: int) -> str:
+def _app(url: str):
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+
+
+@contextlib.contextmanager
+def _locked(path: str | None):
+    if path is None:
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _cluster(keep: str | None):
+    from tests.pgcluster import Cluster
+
+    settings = {"shared_buffers": "1GB", "work_mem": "64MB", "jit": "off", "max_wal_size": "8GB"}
+    if keep and (Path(keep) / "pg" / "data" / "PG_VERSION").exists():
+        return Cluster(settings, root=str(Path(keep) / "pg")).reopen()
+    return Cluster(settings, root=str(Path(keep) / "pg") if keep else None).start()
+
+
+def _database(engine: str, cluster, size: int, keep: str | None) -> tuple[str, Path | None]:
+    """The database URL for a size, and where its load timings are kept (None: not kept)."""
+    folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="hailong-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    timings_file = folder / f"{engine}-{size}.json" if keep else None
     if engine == "sqlite":
-        return "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="hailong-bench-"), f"bench-{size}.sqlite3")
+        path = folder / f"bench-{size}.sqlite3"
+        if timings_file is None or not timings_file.exists():
+            path.unlink(missing_ok=True)
+        return f"sqlite:///{path}", timings_file
     name = f"bench{size}"
-    cluster._run(
-        str(cluster.bindir / "createdb"),
-        "-h",
-        str(cluster.root),
-        "-p",
-        str(cluster.port),
-        "-U",
-        "postgres",
-        name,
-    )
-    return cluster.url(name)
+    if timings_file is None or not timings_file.exists():
+        createdb = [str(cluster.bindir / "createdb"), "-h", str(cluster.root), "-p", str(cluster.port)]
+        cluster._run(str(cluster.bindir / "dropdb"), *createdb[1:], "-U", "postgres", "--if-exists", name)
+        cluster._run(*createdb, "-U", "postgres", name)
+    return cluster.url(name), timings_file
 
 
 def _print(size: int, row: dict) -> None:
+    load = ", ".join(f"{x:.2f}" for x in row["loadavg"])
     print(
         f"\n== {size:,} responses: load {row['load_s']} s, roll-ups {row['rollup_build_s']} s "
-        f"({row['rollup_days']} days), one day {row['recompute_one_day_ms']} ms"
+        f"({row['rollup_days']} days), one day {row['recompute_one_day_ms']} ms; load average {load}"
     )
     for name in ("overview", "head", "head-open", "raw-sql overview", "raw-sql head", "select 1"):
         print(f"  {name:18s} p50 {row[name]['p50_ms']:8.1f} ms   p95 {row[name]['p95_ms']:8.1f} ms")

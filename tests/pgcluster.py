@@ -42,9 +42,10 @@ def _as_cluster_user(args: list[str]) -> list[str]:
 
 
 class Cluster:
-    def __init__(self, settings: dict[str, str] | None = None):
+    def __init__(self, settings: dict[str, str] | None = None, root: str | None = None):
         self.bindir = find_bindir()
-        self.root = Path(tempfile.mkdtemp(prefix="hailong-pg-"))
+        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="hailong-pg-"))
+        self.root.mkdir(parents=True, exist_ok=True)
         self.data = self.root / "data"
         self.port = _free_port()
         self.settings = settings or {}
@@ -91,6 +92,15 @@ class Cluster:
             "postgres",
             "hailong",
         )
+        return self
+
+    def reopen(self) -> "Cluster":
+        """Start a cluster made earlier in the same root (a kept benchmark cluster)."""
+        for line in (self.data / "postgresql.conf").read_text().splitlines():
+            if line.startswith("port = "):
+                self.port = int(line.split("=")[1])
+        if self.pg_ctl("status", check=False).returncode != 0:
+            self.pg_ctl("start", "-w", "-t", "60", "-l", str(self.root / "log"))
         return self
 
     def pg_ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:

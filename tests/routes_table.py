@@ -148,6 +148,7 @@ ROUTES: dict[str, Route] = {
     "admin.agency": Route(STAFF, {"code": "agency_code"}),
     "admin.agency_new": Route(MANAGERS),
     "admin.agency_rename": Route(MANAGERS, {"code": "agency_code"}),
+    "admin.agency_target": Route(MANAGERS, {"code": "agency_code"}),
     # A head's only agency in scope is the root of its scope, which it may
     # not move, merge, retire or restore (survey/admin/agencies.py).
     "admin.agency_move": Route(MANAGERS, {"code": "agency_code"}, denied=("head",)),

@@ -151,3 +151,56 @@ def test_retire_refused_while_active_units_hang_below(login, admin, province):
     db.session.expire_all()
     assert not get_by_code("T01").is_retired
     assert "còn đơn vị trực thuộc đang hoạt động" in client.get("/admin/agencies/T01").text
+
+
+def test_quality_target_accepts_a_decimal_comma_and_is_logged(login, admin, province):
+    client = login(admin)
+    form = client.get("/admin/agencies/T01-XA/target")
+    assert form.status_code == 200 and "90 %" in form.text  # the province default is named
+    posted = client.post("/admin/agencies/T01-XA/target", data={"target": "92,5"})
+    assert posted.status_code == 302
+    db.session.expire_all()
+    assert get_by_code("T01-XA").quality_target == pytest.approx(0.925)
+    entry = db.session.scalar(select(AdminLog).where(AdminLog.action == "set_target"))
+    assert entry.before == {"quality_target": None}
+    assert entry.after["quality_target"] == pytest.approx(0.925)
+    assert entry.user_email == "admin@tinh.vn"
+    page = client.get("/admin/agencies/T01-XA")
+    assert "92,5 %" in page.text
+    again = client.get("/admin/agencies/T01-XA/target")
+    assert 'value="92,5"' in again.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("120", "Mục tiêu phải nằm trong khoảng từ 0 đến 100 %."),
+        ("-5", "Mục tiêu phải nằm trong khoảng từ 0 đến 100 %."),
+        ("chín mươi", "Mục tiêu phải là một số phần trăm, ví dụ 90 hoặc 92,5."),
+        ("9,0,5", "Mục tiêu phải là một số phần trăm, ví dụ 90 hoặc 92,5."),
+    ],
+)
+def test_quality_target_rejects_bad_values_and_keeps_what_was_typed(login, admin, province, typed, message):
+    page = login(admin).post("/admin/agencies/T01-XA/target", data={"target": typed})
+    assert page.status_code == 422
+    assert message in page.text
+    assert f'value="{typed}"' in page.text
+    db.session.expire_all()
+    assert get_by_code("T01-XA").quality_target is None
+    assert db.session.scalar(select(AdminLog).where(AdminLog.action == "set_target")) is None
+
+
+def test_quality_target_cleared_returns_to_the_default_on_the_summary(login, admin, province):
+    client = login(admin)
+    client.post("/admin/agencies/T01-XA/target", data={"target": "95 %"})
+    db.session.expire_all()
+    assert get_by_code("T01-XA").quality_target == pytest.approx(0.95)
+    assert "Mục tiêu chất lượng: ≥ 95 %" in client.get("/agencies/T01-XA").text
+    client.post("/admin/agencies/T01-XA/target", data={"target": "92.5"})
+    assert "Mục tiêu chất lượng: ≥ 92,5 %" in client.get("/agencies/T01-XA").text
+    client.post("/admin/agencies/T01-XA/target", data={"target": ""})
+    db.session.expire_all()
+    assert get_by_code("T01-XA").quality_target is None
+    assert "(mục tiêu chung)" in client.get("/admin/agencies/T01-XA").text
+    actions = db.session.scalars(select(AdminLog.action).where(AdminLog.action == "set_target")).all()
+    assert len(actions) == 3

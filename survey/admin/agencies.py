@@ -1,16 +1,17 @@
-"""Changing agencies: create, rename, move, merge, retire and restore."""
+"""Changing agencies: create, rename, set the quality objective, move, merge, retire and restore."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from survey import agency_changes as changes
 from survey.admin import bp
 from survey.admin.common import agency_choices, is_province_wide, manager_required, scoped_agency
-from survey.admin.forms import AgencyForm, ConfirmForm, MergeForm, ParentForm, RenameForm
+from survey.admin.forms import AgencyForm, ConfirmForm, MergeForm, ParentForm, RenameForm, TargetForm
 from survey.extensions import db
 from survey.kinds import agency_kinds
 from survey.models import Agency
+from survey.quality_targets import set_target
 
 NO_PARENT = ""
 
@@ -81,6 +82,35 @@ def agency_rename(code: str):
         changes.rename(agency, form.name.data.strip(), form.kind.data)
         return _done(agency, _("Đã đổi tên đơn vị."))
     return render_template("admin/agency_form.html", form=form, agency=agency, title=_("Đổi tên đơn vị"))
+
+
+def _percent_text(fraction: float | None) -> str:
+    if fraction is None:
+        return ""
+    return f"{fraction * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+@bp.route("/agencies/<code>/target", methods=["GET", "POST"])
+@manager_required
+def agency_target(code: str):
+    """The agency's quality objective; empty means the province default."""
+    agency = scoped_agency(code)
+    form = TargetForm(data=None if request.method == "POST" else {"target": _percent_text(agency.quality_target)})
+    if form.validate_on_submit():
+        if set_target(agency, form.target.parsed):
+            return _done(agency, _("Đã lưu mục tiêu chất lượng."))
+        return redirect(url_for("admin.agency", code=agency.code))
+    return render_template(
+        "admin/agency_form.html",
+        form=form,
+        agency=agency,
+        title=_("Mục tiêu chất lượng"),
+        hint=_(
+            "Tỷ lệ người dân hài lòng mà đơn vị cam kết đạt, ví dụ 90 hoặc 92,5. "
+            "Để trống để dùng mục tiêu chung của tỉnh (%(default)s).",
+            default=_percent_text(current_app.config["DEFAULT_TARGET"]) + " %",
+        ),
+    ), 422 if form.errors else 200
 
 
 @bp.route("/agencies/<code>/move", methods=["GET", "POST"])

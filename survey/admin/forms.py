@@ -32,6 +32,21 @@ class RenameForm(FlaskForm):
     kind = SelectField(_l("Loại đơn vị"), validators=[_known_kind])
 
 
+def _percent(_form, field) -> None:
+    from wtforms.validators import ValidationError
+
+    from survey.quality_targets import TargetError, parse_percent
+
+    try:
+        field.parsed = parse_percent(field.data)
+    except TargetError as error:
+        raise ValidationError(str(error)) from None
+
+
+class TargetForm(FlaskForm):
+    target = StringField(_l("Mục tiêu chất lượng (% hài lòng)"), validators=[Length(max=20), _percent])
+
+
 class ParentForm(FlaskForm):
     parent = SelectField(_l("Chuyển vào dưới"), validators=[Optional()])
 

@@ -1,6 +1,6 @@
 """Browsing the agency tree and one agency's page with its history."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -95,4 +95,5 @@ def agency(code: str):
         merged=list(merged),
         kinds=agency_kinds(),
         can_manage=current_user.role in MANAGER_ROLES,
+        default_target=current_app.config["DEFAULT_TARGET"],
     )
