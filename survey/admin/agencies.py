@@ -95,7 +95,9 @@ def _percent_text(fraction: float | None) -> str:
 def agency_target(code: str):
     """The agency's quality objective; empty means the province default."""
     agency = scoped_agency(code)
-    form = TargetForm(data=None if request.method == "POST" else {"target": _percent_text(agency.quality_target)})
+    form = TargetForm(
+        data=None if request.method == "POST" else {"target": _percent_text(agency.quality_target)}
+    )
     if form.validate_on_submit():
         if set_target(agency, form.target.parsed):
             return _done(agency, _("Đã lưu mục tiêu chất lượng."))
