@@ -315,6 +315,8 @@ def main() -> None:
             url, timings_file = _database(args.engine, cluster, size, args.keep)
             if timings_file is not None and timings_file.exists():
                 app = _app(url)
+                with app.app_context():
+                    upgrade(directory=MIGRATIONS)  # a database kept from an older checkout
                 timings = json.loads(timings_file.read_text())
             else:
                 app, timings = prepare(url, size, args.agencies, args.engine)

@@ -48,6 +48,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "DOSSIER_HASH_KEY": env.get("DOSSIER_HASH_KEY", ""),
         "DOSSIER_LINK_DAYS": _int(env, "DOSSIER_LINK_DAYS", 30),
         "ROLLUP_MAX_CATCHUP_DAYS": _int(env, "ROLLUP_MAX_CATCHUP_DAYS", 7),
+        "DASHBOARD_CACHE_SIZE": _int(env, "DASHBOARD_CACHE_SIZE", 256),
         "INDEPENDENT_CHANNELS": tuple(
             c.strip() for c in env.get("INDEPENDENT_CHANNELS", "independent").split(",") if c.strip()
         ),

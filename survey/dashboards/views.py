@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,7 +10,7 @@ from survey import periods
 from survey.agencies import ancestors, get_by_code, subtree_ids
 from survey.auth.access import any_staff_role
 from survey.auth.scope import ensure_in_scope, scope_agency_ids
-from survey.dashboards import bp, head, overview
+from survey.dashboards import bp, fragments, overview
 from survey.dashboards.comments import CommentFilter, comments_query
 from survey.dashboards.selection import args_for, from_request, quick_choices
 from survey.extensions import db
@@ -18,8 +18,6 @@ from survey.models import Agency, AgencyProcedure, Procedure
 from survey.pagination import paginate
 from survey.questionnaire_v1 import CRITERIA
 from survey.rollups.read import agency_in
-
-PROCEDURES_PER_PAGE = 25
 
 
 def _visible_trail(agency: Agency) -> list[Agency]:
@@ -42,17 +40,6 @@ def home():
     return render_template("dashboards/home.html", roots=roots)
 
 
-def _page_slice(rows: list, per_page: int) -> dict:
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(max(request.args.get("ppage", 1, type=int), 1), pages)
-    return {
-        "items": rows[(page - 1) * per_page : page * per_page],
-        "page": page,
-        "pages": pages,
-        "total": len(rows),
-    }
-
-
 def _comment_filter(ids: list[int]) -> CommentFilter:
     procedure_ids = set(db.session.scalars(select(Procedure.id)))
     return CommentFilter.from_args(request.args, {code for code, *_ in CRITERIA}, procedure_ids)
@@ -64,10 +51,6 @@ def agency_summary(code: str):
     agency = _scoped_agency(code)
     chosen = from_request()
     ids = subtree_ids(agency.id)
-    sort = request.args.get("sort", "rate")
-    descending = request.args.get("desc", "0") == "1"
-    numbers = head.headline(agency, ids, chosen.period)
-    procedures = head.procedure_rows(ids, chosen.period, numbers["target"], sort, descending)
     comment_filter = _comment_filter(ids)
     return render_template(
         "dashboards/agency.html",
@@ -75,23 +58,14 @@ def agency_summary(code: str):
         trail=_visible_trail(agency),
         chosen=chosen,
         quick=quick_choices(),
-        previous_period=periods.previous(chosen.period),
         previous_period_args=args_for(periods.previous(chosen.period)),
         next_period_args=args_for(_next(chosen.period)),
-        year_ago_period=periods.year_before(chosen.period),
-        procedures=_page_slice(procedures, PROCEDURES_PER_PAGE),
-        sort=sort,
-        descending=descending,
-        counters=head.counter_rows(ids, chosen.period),
-        trend=head.trend_rows(ids, chosen.period),
-        children=head.child_rows(agency, chosen.period),
+        has_children=bool(agency.children),
+        figures=fragments.agency_figures(agency, ids, chosen),
         comments=paginate(comments_query(ids, chosen.period, comment_filter), per_page=20),
         comment_filter=comment_filter,
         procedure_names=_procedure_names(ids),
         criteria_choices=[(code, vi, en) for code, vi, en, *_ in CRITERIA if code in overview.HEAT_CRITERIA],
-        low_sample=current_app.config["LOW_SAMPLE"],
-        min_sample=current_app.config["MIN_SAMPLE"],
-        **numbers,
     )
 
 
@@ -119,22 +93,13 @@ def overview_page(code: str):
     if not units:
         return redirect(url_for("dashboards.agency_summary", code=code, **request.args))
     chosen = from_request()
-    sort = request.args.get("sort", "rank")
-    rows = overview.sort_units(overview.unit_rows(units, chosen.period), sort)
-    summary = head.headline(node, subtree_ids(node.id), chosen.period)
     return render_template(
         "dashboards/overview.html",
         node=node,
         trail=_visible_trail(node),
         chosen=chosen,
         quick=quick_choices(),
-        rows=rows,
-        sort=sort,
-        direct=overview.direct_figures(node, chosen.period),
-        criteria_columns=[(code, vi, en) for code, vi, en, *_ in CRITERIA if code in overview.HEAT_CRITERIA],
-        gap_threshold=current_app.config["GAP_THRESHOLD"],
-        low_sample=current_app.config["LOW_SAMPLE"],
-        **summary,
+        body=fragments.overview_body(node, units, chosen, request.args.get("sort", "rank")),
     )
 
 

@@ -8,6 +8,7 @@ See docs/definitions.md, "Roll-ups".
 """
 
 from datetime import date
+from uuid import uuid4
 
 from sqlalchemy import BigInteger, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -105,13 +106,28 @@ class RollupDirty(db.Model):
     day: Mapped[date] = mapped_column(Date)
 
 
+def new_version() -> str:
+    return uuid4().hex
+
+
 class RollupState(db.Model):
-    """One row: the last local day rolled up for every agency."""
+    """One row: the last local day rolled up for every agency, and two version
+    tokens that name the state of what the dashboards show.
+
+    `data_version` changes whenever roll-up rows are recomputed (a day closed,
+    a late response, an exclusion); `catalog_version` whenever agencies, the
+    tree, procedures, survey points, dossier counts or criteria change. They
+    are random, never counters, so a restored backup or a recreated database
+    cannot reuse a token that named other numbers. survey/dashboards/cache.py
+    keys rendered figures on them.
+    """
 
     __tablename__ = "rollup_state"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     built_through: Mapped[date | None] = mapped_column(Date)
+    data_version: Mapped[str] = mapped_column(String(32), default=new_version, server_default="")
+    catalog_version: Mapped[str] = mapped_column(String(32), default=new_version, server_default="")
 
 
 class DossierCount(db.Model):

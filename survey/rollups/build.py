@@ -19,6 +19,7 @@ from survey.models import (
     RollupMonthProcedure,
 )
 from survey.periods import local_day_start, month_end
+from survey.rollups.versions import bump_data
 
 VALUES = (1, 2, 3, 4, 5)
 
@@ -41,6 +42,7 @@ def _agency_filter(column, agency_ids: list[int] | None) -> list:
 
 def recompute_day(day: date, agency_ids: list[int] | None = None) -> None:
     """Rebuild the day rows of `day` for the given agencies (None: all)."""
+    bump_data(db.session)
     for table in (RollupDayTotals, RollupDayCriteria):
         db.session.execute(
             delete(table).where(table.day == day, *_agency_filter(table.agency_id, agency_ids))

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, event, func, select, text
+from sqlalchemy import delete, event, func, select, text, update
 from sqlalchemy.orm import Session
 
 from survey.extensions import db
@@ -104,7 +104,8 @@ def process_markers() -> int:
 def rebuild_all(progress: Callable[[int], None] | None = None) -> int:
     """Forget the state and roll up every closed day again."""
     _lock()
-    db.session.execute(delete(RollupState))
+    # Keep the row (and its version tokens): only the progress is forgotten.
+    db.session.execute(update(RollupState).values(built_through=None))
     db.session.flush()
     return catch_up(progress=progress)
 
