@@ -1,7 +1,11 @@
 """Dashboard server time against data volume, with a raw-SQL baseline in the same run.
 
-    .venv/bin/python -m bench.dashboards --engine postgres --responses 100000 --responses 1000000
-    .venv/bin/python -m bench.dashboards --engine sqlite --responses 100000 --responses 300000
+    .venv/bin/python -m bench.dashboards --engine postgres --responses 100000 --responses 10000000
+    .venv/bin/python -m bench.dashboards --engine sqlite --responses 100000 --responses 1000000
+
+    # load once (no lock), then time as often as needed under the shared bench lock:
+    .venv/bin/python -m bench.dashboards --engine postgres --responses 10000000 --keep /tmp/b --load-only
+    .venv/bin/python -m bench.dashboards --engine postgres --responses 10000000 --keep /tmp/b --lock /work/bench.lock
 
 For each size: a fresh database (SQLite temporary file, or a database in a
 throwaway PostgreSQL 15 cluster started like the test harness), an agency
@@ -14,6 +18,8 @@ runs after a warm-up; p50 and p95):
 - `overview`: the province overview (/overview/ROOT) for the last closed quarter;
 - `head`: a first-level unit's agency-head page for the same quarter;
 - `head-open`: the same page for the current quarter (the open day is read raw);
+- each page first computed on every request (`(no cache)`: DASHBOARD_CACHE_SIZE 0),
+  then with the rendered-figures cache warm (survey/dashboards/cache.py);
 - `raw-sql overview` / `raw-sql head`: the plain aggregate SQL that computes the
   same headline figures (responses, counted, satisfied per unit) from raw responses;
 - `select 1`: a round trip, for scale.
@@ -232,11 +238,18 @@ def measure(app, size: int, repeat: int) -> dict:
     def page(url):
         return lambda: _ok(client.get(url))
 
-    results = {
-        "overview": _times(page(f"/overview/BENCH?period=quarter&value={closed.value}"), repeat),
-        "head": _times(page(f"/agencies/{first.code}?period=quarter&value={closed.value}"), repeat),
-        "head-open": _times(page(f"/agencies/{first.code}?period=quarter&value={current.value}"), repeat),
+    urls = {
+        "overview": f"/overview/BENCH?period=quarter&value={closed.value}",
+        "head": f"/agencies/{first.code}?period=quarter&value={closed.value}",
+        "head-open": f"/agencies/{first.code}?period=quarter&value={current.value}",
     }
+    results = {}
+    size_setting = app.config["DASHBOARD_CACHE_SIZE"]
+    for suffix, cache_size in ((" (no cache)", 0), ("", size_setting)):
+        # Computed on every request first, then with the figures cache warm.
+        app.config["DASHBOARD_CACHE_SIZE"] = cache_size
+        for name, url in urls.items():
+            results[name + suffix] = _times(page(url), repeat)
     with app.app_context():
         results["raw-sql overview"] = _times(_raw_sql(units, closed), repeat)
         results["raw-sql head"] = _times(_raw_sql([first.id], closed), repeat)
@@ -389,7 +402,8 @@ def _print(size: int, row: dict) -> None:
         f"\n== {size:,} responses: load {row['load_s']} s, roll-ups {row['rollup_build_s']} s "
         f"({row['rollup_days']} days), one day {row['recompute_one_day_ms']} ms; load average {load}"
     )
-    for name in ("overview", "head", "head-open", "raw-sql overview", "raw-sql head", "select 1"):
+    names = ("overview", "head", "head-open")
+    for name in (*[n + " (no cache)" for n in names], *names, "raw-sql overview", "raw-sql head", "select 1"):
         print(f"  {name:18s} p50 {row[name]['p50_ms']:8.1f} ms   p95 {row[name]['p95_ms']:8.1f} ms")
 
 

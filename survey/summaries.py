@@ -106,6 +106,31 @@ def summarise(agency_ids: list[int] | None, period=Period(), procedure_id: int |
     return Summary(head.responses, head.counted, head.satisfied, head.rate, criteria_figures(dists))
 
 
+def period_totals(agency_ids: list[int] | None, period_list: list[periods.Period]) -> list[Figures]:
+    """Headline counts of several periods (this one, the one before, a year ago).
+
+    When every period is made of whole rolled-up months, one grouped query
+    over the month rows answers them all; otherwise one read per period."""
+    plans = [segments(p) for p in period_list]
+    scope = read.Scope(agency_ids=agency_ids)
+    if not all(s.source == "month" for plan in plans for s in plan):
+        return [figures(read.totals(plan, scope).get(())) for plan in plans]
+    months = sorted({s.month for plan in plans for s in plan})
+    counts = read.totals([read.Segment("month", m, m, m) for m in months], scope, ("month",))
+    result = []
+    for plan in plans:
+        cells = [counts.get((s.month,), (0, 0, 0)) for s in plan]
+        result.append(figures([sum(column) for column in zip(*cells, strict=True)] if cells else None))
+    return result
+
+
+def with_criteria(head: Figures, agency_ids: list[int] | None, period: periods.Period) -> Summary:
+    """The per-criterion figures of a period added to its headline counts."""
+    scope = read.Scope(agency_ids=agency_ids)
+    dists = {key[0]: counts for key, counts in read.criteria(segments(period), scope).items()}
+    return Summary(head.responses, head.counted, head.satisfied, head.rate, criteria_figures(dists))
+
+
 def criteria_figures(dists: dict[str, list[int]], names: dict | None = None) -> list[CriterionFigures]:
     """Turn n1..n5, N/A and uncoded counts per criterion code into figures, in questionnaire order.
 

@@ -41,3 +41,37 @@ def test_restored_answer_counts_again(app, province, monkeypatch):
 def test_other_subtree_not_counted(app, province):
     factories.answer(province.point_b, overall=5)
     assert summarise([province.commune_a.id]).responses == 0
+
+
+def test_several_periods_in_one_month_query_match_one_read_each(app, province, monkeypatch):
+    """period_totals (one grouped read of month rows) gives what summarise gives per period."""
+    from datetime import timedelta
+
+    from survey import periods
+    from survey.models.types import utcnow
+    from survey.rollups import freshness
+    from survey.summaries import period_totals
+
+    monkeypatch.setitem(app.config, "MIN_SAMPLE", 1)
+    today = periods.local_date(utcnow())
+    quarter = periods.previous(periods.containing("quarter", today))
+    chosen = [quarter, periods.previous(quarter), periods.year_before(quarter)]
+    for number, period in enumerate(chosen):
+        for day in (3, 40, 80):
+            moment = periods.local_day_start(period.start + timedelta(days=day)) + timedelta(hours=10)
+            factories.answer_at(province.point_a, moment, 5 if day != 40 else 2 + number)
+    freshness.catch_up()
+    ids = [province.commune_a.id]
+    combined = period_totals(ids, chosen)
+    for period, figures in zip(chosen, combined, strict=True):
+        one = summarise(ids, period)
+        assert (figures.responses, figures.counted, figures.satisfied) == (
+            one.responses,
+            one.counted,
+            one.satisfied,
+        )
+    assert [f.responses for f in combined] == [3, 3, 3]
+    assert [f.satisfied for f in combined] == [2, 2, 3]
+    open_period = periods.containing("quarter", today)  # partly raw: read one by one
+    factories.answer(province.point_a, overall=5)
+    assert period_totals(ids, [open_period])[0].responses == summarise(ids, open_period).responses >= 1

@@ -11,7 +11,16 @@ from survey.extensions import db
 from survey.models import Agency, Procedure, SurveyPoint
 from survey.rollups.read import agency_in
 from survey.stats import Comparison, compare, per_hundred, target_status
-from survey.summaries import Figures, Summary, breakdown, by_unit, figures, summarise, trend
+from survey.summaries import (
+    Figures,
+    Summary,
+    breakdown,
+    by_unit,
+    figures,
+    period_totals,
+    trend,
+    with_criteria,
+)
 
 TREND_MONTHS = 12
 PROCEDURE_SORTS = ("rate", "n", "name", "change")
@@ -39,9 +48,10 @@ class CounterRow:
 
 
 def headline(agency: Agency, ids: list[int], period: periods.Period) -> dict:
-    summary: Summary = summarise(ids, period)
-    before = summarise(ids, periods.previous(period))
-    year_ago = summarise(ids, periods.year_before(period))
+    current, before, year_ago = period_totals(
+        ids, [period, periods.previous(period), periods.year_before(period)]
+    )
+    summary: Summary = with_criteria(current, ids, period)
     target = target_of(agency)
     dossiers = dossiers_received(ids, period)
     return {

@@ -11,11 +11,10 @@ from survey.agencies import ancestors, get_by_code, subtree_ids
 from survey.auth.access import any_staff_role
 from survey.auth.scope import ensure_in_scope, scope_agency_ids
 from survey.dashboards import bp, fragments, overview
-from survey.dashboards.comments import CommentFilter, comments_query
+from survey.dashboards.comments import CommentFilter
 from survey.dashboards.selection import args_for, from_request, quick_choices
 from survey.extensions import db
 from survey.models import Agency, AgencyProcedure, Procedure
-from survey.pagination import paginate
 from survey.questionnaire_v1 import CRITERIA
 from survey.rollups.read import agency_in
 
@@ -62,7 +61,7 @@ def agency_summary(code: str):
         next_period_args=args_for(_next(chosen.period)),
         has_children=bool(agency.children),
         figures=fragments.agency_figures(agency, ids, chosen),
-        comments=paginate(comments_query(ids, chosen.period, comment_filter), per_page=20),
+        comments=fragments.comments_page(agency, ids, chosen.period, comment_filter, per_page=20),
         comment_filter=comment_filter,
         procedure_names=_procedure_names(ids),
         criteria_choices=[(code, vi, en) for code, vi, en, *_ in CRITERIA if code in overview.HEAT_CRITERIA],
