@@ -1,7 +1,7 @@
 """rollup state version tokens for the dashboard cache
 
 Revision ID: 428557f058d9
-Revises: c803b4230bb7
+Revises: e2581d7029b9
 Create Date: 2026-12-02 03:45:10.304423
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "428557f058d9"
-down_revision = "c803b4230bb7"
+down_revision = "e2581d7029b9"
 branch_labels = None
 depends_on = None
 

@@ -44,6 +44,9 @@ class Response(db.Model):
         _partial("ix_responses_unhappy", "overall <= 2", "agency_id", "submitted_at"),
         _partial("ix_responses_top_device", "overall = 5", "device_key", "submitted_at"),
         _partial("ix_responses_top_network", "overall = 5", "network_key", "submitted_at"),
+        # Only the responses with a comment: the summary pages count and page them
+        # per subtree and period (index-only, a few thousand entries, not a range of all).
+        _partial("ix_responses_comments", "comment IS NOT NULL", "agency_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
