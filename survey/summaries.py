@@ -182,6 +182,33 @@ def by_unit(units: list[int], period: periods.Period, by_channel: bool = False) 
     return {(key if by_channel else key[0]): figures(value) for key, value in counts.items()}
 
 
+def unit_channel_counts(units: list[int], period_list: list[periods.Period]) -> list[dict]:
+    """Counts per (unit, channel), each unit with its subtree, for several periods.
+
+    One grouped read of the month rows when every period is made of whole
+    rolled-up months (the overview's period and the one before); otherwise
+    one read per period."""
+    plans = [segments(p) for p in period_list]
+    scope = read.Scope(under=units)
+    if not all(s.source == "month" for plan in plans for s in plan):
+        return [read.totals(plan, scope, ("ancestor", "channel")) for plan in plans]
+    months = sorted({s.month for plan in plans for s in plan})
+    counts = read.totals(
+        [read.Segment("month", m, m, m) for m in months], scope, ("ancestor", "channel", "month")
+    )
+    result = []
+    for plan in plans:
+        wanted = {s.month for s in plan}
+        merged: dict[tuple, list[int]] = {}
+        for (unit, channel, month), cell in counts.items():
+            if month in wanted:
+                total = merged.setdefault((unit, channel), [0, 0, 0])
+                for i, value in enumerate(cell):
+                    total[i] += value
+        result.append(merged)
+    return result
+
+
 def criteria_by_unit(units: list[int], period: periods.Period) -> dict[int, list[CriterionFigures]]:
     """Per-criterion figures for each unit's subtree (the committee heat map)."""
     counts = read.criteria(segments(period), read.Scope(under=units), ("ancestor", "criterion"))

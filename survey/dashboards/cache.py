@@ -4,7 +4,7 @@ A fragment is keyed by what it shows (page, agency, period, sort, page of a
 table, language) and by the state of everything it is computed from: the
 version tokens of the roll-ups and of the catalogue (RollupState, kept by
 survey/rollups/versions.py), plus, when the period reaches days that are
-read raw (the open day), the newest response and exclusion ids. The state is
+read raw (the open day), the newest response, exclusion and dossier link ids. The state is
 read after the freshness check, so a late response or an exclusion first
 recomputes its roll-up rows, which changes the token: a cached fragment can
 never outlive the numbers it shows. Nothing user-specific goes into a
@@ -19,13 +19,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import get_locale
 from sqlalchemy import func, select
 
 from survey import periods
 from survey.extensions import db
-from survey.models import Response, ResponseExclusion, RollupState
+from survey.models import DossierLink, Response, ResponseExclusion, RollupState
 from survey.summaries import segments
 
 
@@ -55,7 +55,16 @@ class FragmentCache:
 
 
 def state(period: periods.Period) -> tuple | None:
-    """What the figures of `period` depend on; None when they must not be cached."""
+    """What the figures of `period` depend on; None when they must not be cached.
+
+    Read once per request and period (a page keys several fragments on it)."""
+    memo = request.__dict__.setdefault("_dashboard_state", {})
+    if (period.start, period.end) not in memo:
+        memo[(period.start, period.end)] = _read_state(period)
+    return memo[(period.start, period.end)]
+
+
+def _read_state(period: periods.Period) -> tuple | None:
     plan = segments(period)  # the freshness check (once per request) comes first
     row = db.session.execute(
         select(RollupState.data_version, RollupState.catalog_version, RollupState.built_through).where(
@@ -69,6 +78,7 @@ def state(period: periods.Period) -> tuple | None:
         newest = select(
             select(func.max(Response.id)).scalar_subquery(),
             select(func.max(ResponseExclusion.id)).scalar_subquery(),
+            select(func.max(DossierLink.id)).scalar_subquery(),  # dossiers issued today count too
         )
         live = tuple(db.session.execute(newest).one())
     return (*row, *live)

@@ -105,7 +105,7 @@ def _render_overview(node: Agency, units: list[Agency], chosen: Selection, sort:
     from survey.agencies import subtree_ids
 
     rows = overview.sort_units(overview.unit_rows(units, chosen.period), sort)
-    summary = head.headline(node, subtree_ids(node.id), chosen.period)
+    summary = head.headline(node, subtree_ids(node.id), chosen.period, criteria=False)
     html = render_template(
         "dashboards/_overview_body.html",
         node=node,

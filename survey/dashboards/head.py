@@ -47,11 +47,12 @@ class CounterRow:
     current: Figures
 
 
-def headline(agency: Agency, ids: list[int], period: periods.Period) -> dict:
-    current, before, year_ago = period_totals(
-        ids, [period, periods.previous(period), periods.year_before(period)]
-    )
-    summary: Summary = with_criteria(current, ids, period)
+def headline(agency: Agency, ids: list[int], period: periods.Period, criteria: bool = True) -> dict:
+    """The headline box; `criteria=False` leaves the per-criterion figures out
+    (the overview shows only the rate of the whole node)."""
+    chosen = [period, periods.previous(period), periods.year_before(period)]
+    current, before, year_ago = period_totals(ids, chosen)
+    summary: Figures | Summary = with_criteria(current, ids, period) if criteria else current
     target = target_of(agency)
     dossiers = dossiers_received(ids, period)
     return {

@@ -11,7 +11,15 @@ from survey.dossier_counts import dossiers_by_unit
 from survey.extensions import db
 from survey.models import Agency
 from survey.stats import Comparison, Gap, Rate, compare, per_hundred, self_vs_independent, target_status
-from survey.summaries import CriterionFigures, Figures, by_unit, criteria_by_unit, figures, read, segments
+from survey.summaries import (
+    CriterionFigures,
+    Figures,
+    criteria_by_unit,
+    figures,
+    read,
+    segments,
+    unit_channel_counts,
+)
 
 HEAT_CRITERIA = (
     "access",
@@ -54,8 +62,9 @@ def _channel_rates(counts: dict, unit_id: int) -> tuple[Rate, Rate]:
 
 def unit_rows(units: list[Agency], period: periods.Period) -> list[UnitRow]:
     ids = [u.id for u in units]
-    now, before = by_unit(ids, period), by_unit(ids, periods.previous(period))
-    channels = by_unit(ids, period, by_channel=True)
+    now_counts, before_counts = unit_channel_counts(ids, [period, periods.previous(period)])
+    now, before = _per_unit(now_counts), _per_unit(before_counts)
+    channels = {key: figures(cell) for key, cell in now_counts.items()}
     heat = criteria_by_unit(ids, period)
     threshold = current_app.config["GAP_THRESHOLD"]
     dossiers = dossiers_by_unit(ids, period)
@@ -81,6 +90,16 @@ def unit_rows(units: list[Agency], period: periods.Period) -> list[UnitRow]:
             )
         )
     return rank(rows)
+
+
+def _per_unit(counts: dict) -> dict:
+    """(unit, channel) counts -> figures per unit, all channels together."""
+    totals: dict[int, list[int]] = {}
+    for (unit, _channel), cell in counts.items():
+        total = totals.setdefault(unit, [0, 0, 0])
+        for i, value in enumerate(cell):
+            total[i] += value
+    return {unit: figures(cell) for unit, cell in totals.items()}
 
 
 def rank(rows: list[UnitRow]) -> list[UnitRow]:
