@@ -30,9 +30,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
-    from survey import compression, errors, headers, i18n, input_guard, logs
+    from survey import compression, errors, headers, i18n, input_guard, logs, session_cookie
     from survey.auth import sessions
 
+    session_cookie.register(app)
     logs.register(app)
     sessions.register(app)
     errors.register(app)
@@ -47,7 +48,7 @@ def register_extensions(app: Flask) -> None:
     from survey import models  # noqa: F401  (every table known to Alembic)
     from survey.auth.loader import register_user_loader
     from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from survey.i18n import select_locale
+    from survey.i18n import babel_locale
     from survey.rollups import freshness  # noqa: F401  (marks late changes for the roll-ups)
 
     db.init_app(app)
@@ -55,7 +56,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     register_user_loader(login_manager)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=babel_locale)
     limiter.init_app(app)
 
 

@@ -98,7 +98,8 @@ def survey_config(env: dict) -> dict:
         "OPENING_DAYS": env.get("OPENING_DAYS", "1-6"),
         "LOW_SCORE_MAX": _int(env, "LOW_SCORE_MAX", 2),
         "QUESTIONNAIRE_CACHE_SECONDS": _int(env, "QUESTIONNAIRE_CACHE_SECONDS", 60),
-        "SCAN_FLUSH_EVERY": _int(env, "SCAN_FLUSH_EVERY", 20),
+        "FORM_PAGE_CACHE_SECONDS": _int(env, "FORM_PAGE_CACHE_SECONDS", 30),
+        "SCAN_FLUSH_EVERY": _int(env, "SCAN_FLUSH_EVERY", 200),
         "SCAN_FLUSH_SECONDS": _int(env, "SCAN_FLUSH_SECONDS", 10),
         "KIOSK_RESET_SECONDS": _int(env, "KIOSK_RESET_SECONDS", 8),
     }

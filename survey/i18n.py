@@ -1,11 +1,15 @@
 """Locale choice and Vietnamese/English formatting of dates and numbers."""
 
 from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LOCALES = ("vi", "en")
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -19,7 +23,21 @@ def select_locale() -> str:
     chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if chosen in LOCALES:
         return chosen
-    return request.accept_languages.best_match(LOCALES, default="vi") or "vi"
+    return _best_match(request.headers.get("Accept-Language", ""))
+
+
+@lru_cache(maxsize=512)
+def _best_match(accept_language: str) -> str:
+    """Phones send a handful of distinct headers: parse each once per worker."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(LOCALES, default="vi") or "vi"
+
+
+_BABEL_LOCALES = {code: Locale.parse(code) for code in LOCALES}
+
+
+def babel_locale() -> Locale:
+    """select_locale() as the Locale object Flask-Babel wants, parsed once per worker."""
+    return _BABEL_LOCALES[select_locale()]
 
 
 def current_locale() -> str:

@@ -55,6 +55,7 @@ TEST_CONFIG = {
     "OPENING_DAYS": "1-7",
     # Tables are wiped between tests and ids reused: no cached questionnaires.
     "QUESTIONNAIRE_CACHE_SECONDS": 0,
+    "FORM_PAGE_CACHE_SECONDS": 0,
     "SCAN_FLUSH_EVERY": 1,  # every scan written at once (survey/public/scan_buffer.py)
     "PUBLIC_BASE_URL": "https://hailong.example.vn",
     "SECRET_KEY": "test-secret-key-not-for-production",

@@ -20,7 +20,9 @@ def start_session() -> None:
 
 
 def _expire_old_sessions() -> None:
-    if not current_user.is_authenticated:
+    # A citizen's session has no user id: no user to load (Flask-Login's
+    # remember-me cookie is not used here, so the session is the only way in).
+    if "_user_id" not in session or not current_user.is_authenticated:
         return
     started = session.get(LOGIN_AT)
     limit = current_app.config["SESSION_MAX_HOURS"] * 3600

@@ -28,7 +28,7 @@ def dossier_survey(token: str):
     link = _link_or_404(token)
     point = link.survey_point
     if request.method == "GET":
-        count_scan_quietly(point)
+        count_scan_quietly(point.id)
     status = dossiers.state(link)
     if status == dossiers.USED:
         mine = find_by_nonce(request.form.get("nonce", "")) if request.method == "POST" else None

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from survey import antiabuse
 from survey.auth.access import public
+from survey.codes import normalise
 from survey.extensions import csrf, db, limiter
 from survey.followup.cases import needs_follow_up
 from survey.i18n import current_locale
@@ -18,7 +19,7 @@ from survey.models.response import CHANNEL_DOSSIER, CHANNEL_KIOSK, CHANNEL_QR
 from survey.models.types import utcnow
 from survey.netid import client_network_key
 from survey.points import find_point
-from survey.public import bp, citizen_errors, tokens
+from survey.public import bp, citizen_errors, form_pages, tokens
 from survey.public.catalogue import blank_questions_html, form_for
 from survey.public.device import device_key, device_rate_key, remember_device
 from survey.public.forms import HONEYPOT, OTHER_PROCEDURE, new_nonce
@@ -44,20 +45,20 @@ def load_point(code: str, count_scan_too: bool = False) -> SurveyPoint:
     if point is None:
         citizen_errors.abort_with("unknown_code")
     if count_scan_too:
-        count_scan_quietly(point)  # retired points' scans count too
+        count_scan_quietly(point.id)  # retired points' scans count too
     if point.is_retired:
         page = render_template("public/retired.html", point=point, replacement=current_replacement(point))
         abort(private(current_app.make_response((page, 410))))
     return point
 
 
-def count_scan_quietly(point: SurveyPoint) -> None:
+def count_scan_quietly(point_id: int) -> None:
     """A scan is counted when the page is opened; counting never blocks the survey."""
     try:
-        note_scan(point.id)
+        note_scan(point_id)
     except SQLAlchemyError:
         db.session.rollback()
-        log.warning("scan of point %s not counted", point.id, exc_info=True)
+        log.warning("scan of point %s not counted", point_id, exc_info=True)
 
 
 def wants_follow_up(response) -> bool:
@@ -91,6 +92,7 @@ def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, do
     if request.method == "GET":
         form.nonce.data = new_nonce()
         questions_html = blank_questions_html(version, procedures, current_locale(), form)
+        cacheable = channel == CHANNEL_QR and dossier_link is None
     elif form.validate_on_submit():
         code = point.code  # read before the commit expires the point (no reload)
         response = _store(point, version, form, procedures, channel, key, dossier_link)
@@ -99,6 +101,8 @@ def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, do
         token = tokens.for_response(response)
         session[ANSWERED] = {code: token}  # a back-and-resubmit finds it (own device only)
         return redirect(url_for("public.thanks", code=code, t=token))
+    else:
+        cacheable = False
     page = render_template(
         "public/survey.html",
         point=point,
@@ -109,6 +113,8 @@ def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, do
         dossier=dossier_link,
         questions_html=questions_html,
     )
+    if cacheable:
+        form_pages.store(point.id, page, form.nonce.data)
     response = current_app.make_response((page, 422 if form.errors else 200))
     return private(response) if channel == CHANNEL_KIOSK else own_device(response)
 
@@ -149,6 +155,9 @@ def _store(point, version, form, procedures, channel, key, dossier_link=None):
 def survey(code: str):
     if request.method == "POST":
         return survey_page(active_point(code))
+    cached = cached_form(code)
+    if cached is not None:
+        return cached
     return survey_page(load_point(code, count_scan_too=True))
 
 
@@ -160,6 +169,24 @@ def active_point(code: str):
     if point is None or point.is_retired:
         return load_point(code)
     return point
+
+
+def cached_form(code: str):
+    """The blank form from this worker's cache (form_pages.py): no query, no template.
+    A browser that has just answered this point takes the full path ("already sent")."""
+    if not request.args.get("again") and normalise(code) in (session.get(ANSWERED) or {}):
+        return None
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    cached = form_pages.lookup(gzipped)
+    if cached is None:
+        return None
+    point_id, body = cached
+    count_scan_quietly(point_id)
+    response = current_app.response_class(body, mimetype="text/html")
+    if gzipped:  # already compressed (compression.py leaves it alone)
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+    return remember_device(own_device(response))
 
 
 @bp.route("/S/<code>", methods=["GET", "POST"])

@@ -1,0 +1,95 @@
+"""Where one form page view spends its time: cProfile over N test-client GETs
+of the real form page (gzip, no cookies: a first visit, as survey_bench's wrk
+sends it), with the bench's configuration, plus the SQL statements per view.
+
+    .venv/bin/python -m bench.page_profile [--requests 500] [--db URL] [--top 25]
+
+Prints ms per page view, statements per view and the top functions by
+cumulative and by own time. A tool for finding the hot path, not a benchmark
+(no baseline): the figures that count come from bench/survey_bench.py.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import tempfile
+import time
+
+from bench.survey_bench import SECRET, prepare
+
+BENCH_ENV = {
+    "SECRET_KEY": SECRET,
+    "RATELIMIT_ENABLED": "false",
+    "OPENING_HOURS": "00:00-24:00",
+    "OPENING_DAYS": "1-7",
+    "PUBLIC_BASE_URL": "http://127.0.0.1",
+}
+BROWSER = {"Accept-Encoding": "gzip", "Accept-Language": "vi-VN,vi;q=0.9"}
+
+
+def _per_view(client, path: str, count: int) -> float:
+    """Best of three rounds, in CPU ms per view (CPU time: the machine is shared)."""
+    rounds = []
+    for _ in range(3):
+        started = time.process_time()
+        for _ in range(count):
+            client.get(path, headers=BROWSER)
+        rounds.append((time.process_time() - started) / count * 1000)
+    return min(rounds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--db", default="")
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--limiter", action="store_true", help="rate limits on, as in production")
+    args = parser.parse_args()
+    url = args.db or f"sqlite:///{tempfile.mkdtemp(prefix='page-profile-')}/bench.sqlite3"
+    seed = prepare(url)
+    os.environ.update(BENCH_ENV, DATABASE_URL=url)
+    if args.limiter:
+        os.environ["RATELIMIT_ENABLED"] = "true"
+        os.environ["RATELIMIT_FORM_NETWORK"] = "1000000 per minute"
+    from sqlalchemy import event
+
+    from survey import create_app
+    from survey.extensions import db
+
+    app = create_app()
+    statements = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(a[2]))
+    client = app.test_client(use_cookies=False)
+    path = f"/s/{seed['code']}"
+    for _ in range(20):  # warm: caches, pools, templates
+        assert client.get(path, headers=BROWSER).status_code == 200
+    statements.clear()
+    profiler = cProfile.Profile()
+    started = time.process_time()
+    profiler.enable()
+    for _ in range(args.requests):
+        client.get(path, headers=BROWSER)
+    profiler.disable()
+    elapsed = time.process_time() - started
+    print(f"{args.requests} page views: {elapsed / args.requests * 1000:.2f} ms each (under cProfile)")
+    print(f"SQL statements per view: {len(statements) / args.requests:.2f}")
+    for sql in sorted(set(statements))[:10]:
+        print("   ", " ".join(sql.split())[:160])
+    plain = _per_view(client, path, args.requests)
+    os.environ["BARE_DB_URL"] = url
+    from bench.bare_app import app as bare
+
+    baseline = _per_view(bare.test_client(), "/hello", args.requests)
+    print(
+        f"without the profiler: {plain:.3f} ms per view; bare page {baseline:.3f} ms "
+        f"(in-process ratio {baseline / plain:.0%}, gunicorn's own cost not included)"
+    )
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats("tottime").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()

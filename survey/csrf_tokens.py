@@ -1,0 +1,37 @@
+"""Flask-WTF's CSRF token without rebuilding its serializer on every call.
+
+flask_wtf.csrf.generate_csrf builds a new URLSafeTimedSerializer (key
+derivation included) each time; the cached form page (public/form_pages.py)
+needs one token per view, so this is the same function with the serializer
+kept per secret. Same raw token in the session, same signed token in the page,
+checked by Flask-WTF's own validate_csrf as before.
+"""
+
+import hashlib
+import os
+
+from flask import current_app, g, session
+from itsdangerous import URLSafeTimedSerializer
+
+SALT = "wtf-csrf-token"  # Flask-WTF's
+_serializer: dict[str, URLSafeTimedSerializer] = {}
+
+
+def _signer(secret: str) -> URLSafeTimedSerializer:
+    serializer = _serializer.get(secret)
+    if serializer is None:
+        _serializer.clear()  # one secret at a time
+        serializer = _serializer[secret] = URLSafeTimedSerializer(secret, salt=SALT)
+    return serializer
+
+
+def csrf_token() -> str:
+    """The signed token for this request (one per request, as Flask-WTF's)."""
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    if field not in g:
+        if not isinstance(session.get(field), str):
+            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - Flask-WTF's raw token
+        secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+        setattr(g, field, _signer(secret).dumps(session[field]))
+    return g.get(field)
