@@ -13,8 +13,26 @@ __version__ = "0.1.0"
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+class App(Flask):
+    """Flask, remembering which views and hooks are plain functions.
+
+    Flask asks inspect.iscoroutinefunction about every hook and view of every
+    request (about fifteen per page view); the answer never changes.
+    """
+
+    def ensure_sync(self, func):
+        known = self.__dict__.setdefault("_sync_functions", {})
+        try:
+            return known[func]
+        except KeyError:
+            known[func] = super().ensure_sync(func)
+            return known[func]
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(
+    app = App(
         __name__,
         template_folder=os.path.join(PROJECT_ROOT, "templates"),
         static_folder=os.path.join(PROJECT_ROOT, "static"),

@@ -34,18 +34,25 @@ STATIC_HEADERS = {
 }
 
 HSTS = "max-age=31536000; includeSubDomains"
+# (lower-case name, name, value); a view may set its own value first.
+_DEFAULTS = tuple((name.lower(), name, value) for name, value in STATIC_HEADERS.items())
 
 
 def add_headers(response):
-    for name, value in STATIC_HEADERS.items():
-        response.headers.setdefault(name, value)
+    # One pass over the few headers already set: Headers.setdefault raises and
+    # catches a KeyError per missing name, which made this the page's dearest hook.
+    headers = response.headers
+    present = {name.lower() for name, _value in headers.items()}
+    for lower, name, value in _DEFAULTS:
+        if lower not in present:
+            headers.add(name, value)
     # Only over HTTPS (as seen through a trusted proxy): HSTS on plain HTTP
     # is ignored by browsers and would only confuse a local test install.
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if response.mimetype == "text/html":
+    if request.is_secure and "strict-transport-security" not in present:
+        headers.add("Strict-Transport-Security", HSTS)
+    if "cache-control" not in present and response.mimetype == "text/html":
         # Staff pages show figures from outside a citizen's view; no shared caches.
-        response.headers.setdefault("Cache-Control", "no-store")
+        headers.add("Cache-Control", "no-store")
     return response
 
 

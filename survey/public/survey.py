@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from survey import antiabuse
 from survey.auth.access import public
 from survey.codes import normalise
-from survey.extensions import csrf, db, limiter
+from survey.extensions import csrf, db, limiter, unless_limits_off
 from survey.followup.cases import needs_follow_up
 from survey.i18n import current_locale
 from survey.models import Contact, SurveyPoint
@@ -147,6 +147,7 @@ def _store(point, version, form, procedures, channel, key, dossier_link=None):
 
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @public
+@unless_limits_off
 @limiter.limit(_limit("RATELIMIT_FORM_NETWORK"), methods=["GET"], scope="form-network")
 @limiter.limit(_limit("RATELIMIT_SUBMIT_NETWORK"), methods=["POST"], scope="submit-network")
 @limiter.limit(
