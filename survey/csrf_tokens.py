@@ -13,6 +13,8 @@ import os
 from flask import current_app, g, session
 from itsdangerous import URLSafeTimedSerializer
 
+from survey.session_cookie import KeyCachingSigner
+
 SALT = "wtf-csrf-token"  # Flask-WTF's
 _serializer: dict[str, URLSafeTimedSerializer] = {}
 
@@ -21,7 +23,7 @@ def _signer(secret: str) -> URLSafeTimedSerializer:
     serializer = _serializer.get(secret)
     if serializer is None:
         _serializer.clear()  # one secret at a time
-        serializer = _serializer[secret] = URLSafeTimedSerializer(secret, salt=SALT)
+        serializer = _serializer[secret] = URLSafeTimedSerializer(secret, salt=SALT, signer=KeyCachingSigner)
     return serializer
 
 
