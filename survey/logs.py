@@ -19,13 +19,22 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # Accept the proxy's id (nginx $request_id) only when it looks like one.
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 LOGGER_NAME = "hailong"
+_to_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per line
+_second = (-1, "")  # the last whole second formatted (one strftime per second, not per line)
+
+
+def _timestamp(created: float, msecs: float) -> str:
+    global _second
+    whole = int(created)
+    if _second[0] != whole:
+        _second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)))
+    return f"{_second[1]}.{int(msecs):03d}Z"
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
+            "ts": _timestamp(record.created, record.msecs),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
@@ -42,7 +51,7 @@ class JsonFormatter(logging.Formatter):
                 trace = trace.tb_next
             if trace is not None:
                 entry["where"] = f"{trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}"
-        return json.dumps(entry, ensure_ascii=False)
+        return _to_json(entry)
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -78,25 +87,28 @@ def _start() -> None:
 
 def _finish(response):
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+    log = logging.getLogger(LOGGER_NAME)
+    if not log.isEnabledFor(logging.INFO):
+        return response
     from flask_login import current_user
 
     user_id = None
     if "_login_user" in g and current_user.is_authenticated:
         user_id = current_user.id
-    rule = request.url_rule.rule if request.url_rule is not None else None
+    rule = request.url_rule
     started = g.get("request_started", time.perf_counter())
-    logging.getLogger(LOGGER_NAME).info(
-        "request",
-        extra={
-            "fields": {
-                "method": request.method,
-                "rule": rule,
-                "endpoint": request.endpoint,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": user_id,
-            }
-        },
+    fields = {
+        "method": request.method,
+        "rule": rule.rule if rule is not None else None,
+        "endpoint": rule.endpoint if rule is not None else None,
+        "status": response.status_code,
+        "ms": round((time.perf_counter() - started) * 1000, 1),
+        "user_id": user_id,
+    }
+    # makeRecord + handle: Logger.info would also walk the stack to find the
+    # caller (one line per request; the formatter does not print it).
+    log.handle(
+        log.makeRecord(LOGGER_NAME, logging.INFO, __file__, 0, "request", (), None, extra={"fields": fields})
     )
     return response
 
