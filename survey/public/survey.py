@@ -186,7 +186,7 @@ def cached_form(code: str):
     response = current_app.response_class(body, mimetype="text/html")
     if gzipped:  # already compressed (compression.py leaves it alone)
         response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
+        response.headers["Vary"] = "Accept-Encoding"  # a new response: nothing to merge with
     return remember_device(own_device(response))
 
 

@@ -181,3 +181,27 @@ def test_english_switch(phone, live_server, province):
     assert "Thank you for your feedback!" in page.inner_text("h1")
     assert "Would you like to be contacted?" in page.inner_text("main")
     _axe(page, "thanks-en")
+
+
+def test_cached_form_page_in_chromium(phone, live_app, live_server, province, monkeypatch):
+    """The second phone gets the cached page (survey/public/form_pages.py): Chromium inflates
+    the stitched gzip stream, and its own CSRF token and nonce store its answer."""
+    from survey.public import form_pages
+
+    monkeypatch.setitem(live_app.config, "FORM_PAGE_CACHE_SECONDS", 600)
+    form_pages.clear()
+    try:
+        url = f"{live_server}/s/{province.point_a.code}"
+        phone().goto(url)  # renders and stores the page
+        assert len(form_pages._pages) == 1  # the next phone is served from it
+        page = phone()
+        served = page.goto(url)
+        assert served.headers["content-encoding"] == "gzip"
+        assert page.locator(".unit").inner_text().startswith("Ủy ban nhân dân xã Hòa Bình")
+        page.locator("input[name=Q9][value='4']").locator("xpath=..").tap()
+        page.locator("#send").tap()
+        page.wait_for_url("**/cam-on**")
+        assert "Cảm ơn Ông/Bà đã đánh giá!" in page.inner_text("h1")
+        assert _responses() == 1
+    finally:
+        form_pages.clear()
