@@ -93,6 +93,8 @@ def _where(scope: Scope, agency_col, procedure_col) -> list:
 
 def _run(stmt, scope: Scope, agency_col, keys: dict, measures: list, where: list):
     """Execute one grouped query; `keys` maps dimension name -> column."""
+    if "ancestor" in keys and db.engine.dialect.name == "sqlite":
+        return _run_under(stmt, scope, agency_col, keys, measures, where)
     if "ancestor" in keys:
         stmt = stmt.join(AgencyClosure, AgencyClosure.descendant_id == agency_col)
         where = where + [AgencyClosure.ancestor_id.in_(scope.under or [])]
@@ -102,15 +104,43 @@ def _run(stmt, scope: Scope, agency_col, keys: dict, measures: list, where: list
     return db.session.execute(stmt.group_by(*columns) if columns else stmt).all()
 
 
+def _run_under(stmt, scope: Scope, agency_col, keys: dict, measures: list, where: list) -> list:
+    """Per-unit figures with the closure read apart and applied in Python.
+
+    SQLite's planner drives a join of the month rows with the closure table
+    from the month index and probes the closure once per row and unit (over
+    a second for 50 units at 100,000 responses); grouping by agency first and
+    summing under each ancestor here reads each row once. Same rows out as
+    the join: the other keys, then the ancestor, then the measures."""
+    ancestors_of: dict[int, list[int]] = defaultdict(list)
+    closure = select(AgencyClosure.ancestor_id, AgencyClosure.descendant_id)
+    for ancestor, descendant in db.session.execute(
+        closure.where(AgencyClosure.ancestor_id.in_(scope.under or []))
+    ):
+        ancestors_of[descendant].append(ancestor)
+    if not ancestors_of:
+        return []
+    plain = [column for name, column in keys.items() if name != "ancestor"]
+    columns = [*plain, agency_col]
+    stmt = stmt.add_columns(*columns, *measures).where(*where, agency_col.in_(list(ancestors_of)))
+    width = len(plain)
+    return [
+        (*row[:width], ancestor, *row[width + 1 :])
+        for row in db.session.execute(stmt.group_by(*columns))
+        for ancestor in ancestors_of[row[width]]
+    ]
+
+
 def _accumulate(result: dict, rows, names: list[str], width: int, month: date | None, by: tuple) -> None:
+    """Add each row's measures under its key (the `by` values; `month` when given)."""
+    positions = [None if name == "month" and month is not None else names.index(name) for name in by]
+    first = len(names)
     for row in rows:
-        found = dict(zip(names, row[: len(names)], strict=True))
-        if month is not None:
-            found["month"] = month
-        key = tuple(found[name] for name in by)
+        key = tuple(month if p is None else row[p] for p in positions)
         totals = result[key]
-        for i, value in enumerate(row[len(names) :]):
-            totals[i] += int(value or 0)
+        for i, value in enumerate(row[first:]):
+            if value:
+                totals[i] += int(value)
 
 
 def _totals_month_table(by: tuple, scope: Scope):
