@@ -36,11 +36,15 @@ translations: $(VENV)/.deps
 	  --no-wrap --ignore-obsolete
 	$(BIN)/pybabel compile -d translations
 
-## make run: install, migrate the SQLite default, seed the demo once, serve on :$(PORT)
+SEAL_EVERY ?= 300
+## make run: install, migrate the SQLite default, seed (and seal) the demo once, serve on :$(PORT),
+## sealing new answers every $(SEAL_EVERY) s as the production timer does (docs/integrity.md)
 run: deps
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "Hài Lòng QR: http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	(while sleep $(SEAL_EVERY); do $(FLASK) seal >/dev/null 2>&1; done) & sealer=$$!; \
+	trap 'kill $$sealer' EXIT INT TERM; \
 	PORT=$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 test-deps: $(VENV)/.test-deps $(COMPILED)

@@ -11,12 +11,14 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from survey.evidence import jobs
 from survey.evidence.pack import build_pack
 from survey.extensions import db
-from survey.models import EvidenceJob
+from survey.integrity.sealer import latest_seal
+from survey.integrity.verify import verify
+from survey.models import EvidenceJob, Response, SealedLeaf
 from survey.models.types import utcnow
 from tests import factories
 from tests.evidence_helpers import members, populate, scope_for, sealed_now
@@ -138,3 +140,24 @@ def test_a_job_being_made_here_is_never_failed(province, app, monkeypatch):
     assert jobs.fail_abandoned() == 0
     monkeypatch.delitem(jobs._threads, job.id)  # noqa: SLF001
     assert jobs.fail_abandoned() == 1  # same process, no thread: it ended without finishing
+
+
+def test_the_demo_is_sealed_once_loaded(runner):
+    result = runner.invoke(args=["seed-demo", "--days", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Niêm phong #1:" in result.output
+    last = latest_seal()
+    sealed = db.session.scalar(select(func.count()).select_from(SealedLeaf))
+    settled = db.session.scalar(select(func.count(Response.id)).where(Response.submitted_at < last.cutoff))
+    assert sealed >= settled > 0  # every settled demo answer is in the log
+    assert verify().ok
+
+
+def test_verify_integrity_reports_unsealed_answers_as_waiting_not_broken(runner, province, app, monkeypatch):
+    populate(province)
+    sealed_now(app, monkeypatch)
+    factories.answer(province.point_a, overall=2)
+    factories.answer(province.point_b, overall=5)
+    result = runner.invoke(args=["verify-integrity"])
+    assert result.exit_code == 0, result.output
+    assert "Chưa niêm phong: 2 phiếu" in result.output and "không phải lỗi" in result.output

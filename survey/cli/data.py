@@ -8,6 +8,7 @@ from survey.demo.seed import already_seeded, seed
 from survey.dossier_counts import import_dossier_counts
 from survey.extensions import db
 from survey.importer import ImportFileError, ImportReport, import_agencies, import_procedures
+from survey.integrity.sealer import pending_count, seal
 from survey.rollups import freshness
 
 
@@ -26,9 +27,18 @@ def seed_demo(days: int) -> None:
         with click.progressbar(length=days + 1, label="Tổng hợp số liệu", file=sys.stderr) as bar:
             freshness.rebuild_all(progress=bar.update)
         click.echo(f"Đã tạo tỉnh mẫu với {created} phiếu khảo sát mẫu.")
+        seal_demo()
     click.echo("Tài khoản dùng thử (chỉ cho bản demo):")
     for line in people.describe_demo_users():
         click.echo("  " + line)
+
+
+def seal_demo() -> None:
+    """Seal the demo answers at once, as the production timer would have
+    (docs/integrity.md), so the integrity page and evidence packs show a seal."""
+    with click.progressbar(length=max(pending_count(), 1), label="Niêm phong", file=sys.stderr) as bar:
+        record = seal(progress=bar.update)
+    click.echo(f"Niêm phong #{record.id}: {record.tree_size} lá, gốc {record.root_hash}")
 
 
 @click.group("import")

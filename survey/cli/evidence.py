@@ -30,7 +30,14 @@ def _date(value: str | None, name: str) -> date | None:
 @click.option("--from", "date_from", help="Từ ngày (YYYY-MM-DD), mặc định: 12 tháng trọn vẹn gần nhất.")
 @click.option("--to", "date_to", help="Đến ngày (YYYY-MM-DD), tính cả ngày này.")
 @click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp ZIP.")
-def evidence_pack_command(agency_code, subtree, date_from, date_to, output) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="Ngôn ngữ của báo cáo PDF (vi: tiếng Việt, en: tiếng Anh).",
+)
+def evidence_pack_command(agency_code, subtree, date_from, date_to, output, lang) -> None:
     """Build the ISO 9001 evidence pack (report, data, manifest) for an agency and a period."""
     agency = get_by_code(agency_code)
     if agency is None:
@@ -43,9 +50,9 @@ def evidence_pack_command(agency_code, subtree, date_from, date_to, output) -> N
     total = summarise(scope.agency_ids, scope.period).responses
     with click.progressbar(length=max(total, 1), label="Tạo gói minh chứng", file=sys.stderr) as bar:
         result = build_pack(
-            scope, output, progress=lambda stage, n: bar.update(n) if stage == "data" else None
+            scope, output, progress=lambda stage, n: bar.update(n) if stage == "data" else None, lang=lang
         )
-    record_cli_pack(scope, result)
+    record_cli_pack(scope, result, lang)
     seal = result.manifest["seal"]
     click.echo(f"Đã tạo {result.path}: {result.size} byte, SHA-256 {result.sha256}")
     click.echo(f"Niêm phong #{seal['id']}: {seal['tree_size']} lá, gốc {seal['root_hash']}")
@@ -53,10 +60,14 @@ def evidence_pack_command(agency_code, subtree, date_from, date_to, output) -> N
         click.echo("CẢNH BÁO: kiểm tra toàn vẹn phát hiện chỗ không khớp (xem báo cáo, mục 6).", err=True)
 
 
-def record_cli_pack(scope: EvidenceScope, result) -> None:
+def record_cli_pack(scope: EvidenceScope, result, lang: str = "vi") -> None:
     """Packs made on the command line are listed with the others (who: none)."""
     job = EvidenceJob(
-        agency_id=scope.agency.id, subtree=scope.subtree, date_from=scope.date_from, date_to=scope.date_to
+        agency_id=scope.agency.id,
+        subtree=scope.subtree,
+        date_from=scope.date_from,
+        date_to=scope.date_to,
+        lang=lang,
     )
     db.session.add(job)
     job.rows_total = result.manifest["counts"]["responses"]

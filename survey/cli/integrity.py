@@ -30,10 +30,13 @@ def verify_integrity_command(root: str | None, size: int | None) -> None:
     total = db.session.scalar(select(func.count()).select_from(SealedLeaf)) or 0
     with click.progressbar(length=max(total, 1), label="Kiểm tra", file=sys.stderr) as bar:
         report = verify((size, root) if root else None, progress=bar.update)
+    waiting = pending_count()
     if report.ok:
         last = latest_seal()
         where = f"gốc {last.root_hash}" if last else "chưa có niêm phong nào"
         click.echo(f"Toàn vẹn: {report.leaves} lá, {report.seals} niêm phong đều khớp ({where}).")
+        if waiting:  # normal: sent after the last seal's cutoff; the next `seal` takes them
+            click.echo(f"Chưa niêm phong: {waiting} phiếu gửi sau lần niêm phong cuối (không phải lỗi).")
         return
     click.echo(f"PHÁT HIỆN {len(report.problems)} chỗ không khớp. Chỗ đầu tiên:", err=True)
     for line in report.problems[:50]:

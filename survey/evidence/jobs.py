@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 from datetime import datetime, timedelta
+from functools import partial
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -80,7 +81,8 @@ def run(job_id: int) -> EvidenceJob:
     job.worker, job.heartbeat_at = worker_name(), utcnow()
     db.session.commit()
     try:
-        result = build_pack(scope, pack_path(job), progress=lambda stage, n: _advance(job_id, stage, n))
+        progress = partial(_advance, job_id)
+        result = build_pack(scope, pack_path(job), progress=progress, lang=job.lang or "vi")
     except Exception as exc:  # noqa: BLE001 - any failure is shown on the job page
         log.exception("evidence pack %s failed", job_id)
         db.session.rollback()

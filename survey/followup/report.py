@@ -7,6 +7,8 @@ imports follow-up; the writer reads only case_figures and case rows, never
 a contact detail.
 """
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -17,7 +19,12 @@ from survey.extensions import db
 from survey.i18n import format_date
 from survey.models import Alert, Case
 
-STATUS_VI = {"new": "Mới", "in_progress": "Đang xử lý", "answered": "Đã trả lời", "closed": "Đã đóng"}
+STATUS_VI = {
+    "new": _l("Mới"),
+    "in_progress": _l("Đang xử lý"),
+    "answered": _l("Đã trả lời"),
+    "closed": _l("Đã đóng"),
+}
 MAX_ROWS = 40
 
 
@@ -40,7 +47,17 @@ def _alert_count(agency_ids: list[int], start, end) -> int:
 
 
 def _case_table(doc, cases: list[Case]) -> None:
-    rows = [["Số", "Mở ngày", "Người xử lý", "Hạn", "Trạng thái", "Nguyên nhân", "Hành động khắc phục"]]
+    rows = [
+        [
+            _("Số"),
+            _("Mở ngày"),
+            _("Người xử lý"),
+            _("Hạn"),
+            _("Trạng thái"),
+            _("Nguyên nhân"),
+            _("Hành động khắc phục"),
+        ]
+    ]
     for case in cases:
         owner = (case.assignee.full_name or case.assignee.email) if case.assignee else "—"
         rows.append(
@@ -49,7 +66,7 @@ def _case_table(doc, cases: list[Case]) -> None:
                 format_date(case.opened_at),
                 owner,
                 format_date(case.due_on),
-                STATUS_VI.get(case.status, case.status),
+                str(STATUS_VI.get(case.status, case.status)),
                 mask(case.cause or "—"),
                 mask(case.corrective_action or "—"),
             ]
@@ -66,12 +83,15 @@ def write_followup(doc, scope) -> bool:
     cases = _cases(agency_ids, period.start, period.end)
     if not cases and alerts == 0:
         return False
-    doc.subheading("Hành động khắc phục (ISO 9001:2015 mục 10.2)")
-    doc.bullet(f"Cảnh báo nhiều người không hài lòng trong thời gian ngắn: {num(alerts)}.")
+    doc.subheading(_("Hành động khắc phục (ISO 9001:2015 mục 10.2)"))
+    doc.bullet(_("Cảnh báo nhiều người không hài lòng trong thời gian ngắn: %(n)s.", n=num(alerts)))
     if cases:
         doc.paragraph(
-            f"Sổ theo dõi hành động khắc phục ({num(len(cases))} hồ sơ mới nhất; thông tin liên hệ của người dân"
-            " không bao giờ in trong báo cáo):",
+            _(
+                "Sổ theo dõi hành động khắc phục (%(n)s hồ sơ mới nhất; thông tin liên hệ của người dân"
+                " không bao giờ in trong báo cáo):",
+                n=num(len(cases)),
+            ),
             9,
         )
         _case_table(doc, cases)

@@ -41,6 +41,8 @@ class EvidenceJob(db.Model):
     # "host:pid" of the worker running the job, and when it last showed life:
     # how a job whose worker died is told from one still being made.
     worker: Mapped[str | None] = mapped_column(String(120))
+    # Language of the report: "vi" (default) or "en".
+    lang: Mapped[str] = mapped_column(String(5), default="vi", server_default="vi")
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     agency: Mapped[Agency] = relationship()

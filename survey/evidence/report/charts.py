@@ -6,6 +6,7 @@ in a web worker.
 
 import io
 
+from flask_babel import gettext as _
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -27,9 +28,11 @@ def trend_png(months: list[MonthRow], target: float) -> bytes | None:
     low = [(rate.value - rate.ci95[0]) * 100 for _, rate in points]
     high = [(rate.ci95[1] - rate.value) * 100 for _, rate in points]
     ax.errorbar(xs, values, yerr=[low, high], fmt="o-", color="#1f4e79", ecolor="#7f9fbf", capsize=3, lw=1.4)
-    ax.axhline(target * 100, color="#b03a2e", ls="--", lw=1, label=f"Mục tiêu {target * 100:.0f} %")
+    ax.axhline(
+        target * 100, color="#b03a2e", ls="--", lw=1, label=_("Mục tiêu %(n)s %%", n=f"{target * 100:.0f}")
+    )
     ax.set_xticks(range(len(months)), labels, rotation=45, fontsize=7)
-    ax.set_ylabel("% hài lòng (KTC 95 %)", fontsize=8)
+    ax.set_ylabel(_("%(sign)s hài lòng (KTC 95 %%)", sign="%"), fontsize=8)
     ax.set_ylim(max(0, min(v - lo for v, lo in zip(values, low, strict=True)) - 5), 100)
     ax.tick_params(axis="y", labelsize=7)
     ax.grid(axis="y", alpha=0.3)

@@ -7,6 +7,7 @@ so a citizen's `<script>` or `**` prints as typed.
 
 import os
 
+from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -37,7 +38,7 @@ class ReportDocument(FPDF):
         self.set_text_color(*MUTED)
         self.cell(0, 4, self.footer_text, align="L")
         self.set_x(self.l_margin)
-        self.cell(0, 4, f"Trang {self.page_no()}/{{nb}}", align="R")
+        self.cell(0, 4, _("Trang %(n)s/%(total)s", n=self.page_no(), total="{nb}"), align="R")
         self.set_text_color(*INK)
 
     # Building blocks -------------------------------------------------

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from survey.evidence.figures import ReportFigures
 from survey.evidence.report import build, followup_cases, parts
@@ -27,9 +28,9 @@ def render_report(
 def _render(
     figures: ReportFigures, statement: IntegrityStatement, doc_id: str, generated_at: datetime
 ) -> bytes:
-    root = statement.seal["root_hash"][:16] if statement.seal else "chưa niêm phong"
-    doc = ReportDocument(f"{doc_id} · gốc niêm phong {root}…")
-    doc.set_title("Báo cáo kết quả khảo sát sự hài lòng")
+    root = statement.seal["root_hash"][:16] + "…" if statement.seal else _("chưa niêm phong")
+    doc = ReportDocument(_("%(doc)s · gốc niêm phong %(root)s", doc=doc_id, root=root))
+    doc.set_title(_("Báo cáo kết quả khảo sát sự hài lòng"))
     doc.set_author("Hài Lòng QR")
     doc.set_creation_date(generated_at)
     build.cover(doc, figures, doc_id, generated_at)

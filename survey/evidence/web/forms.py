@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 
@@ -37,6 +38,12 @@ class PackForm(FlaskForm):
     subtree = BooleanField(_l("Gồm cả các đơn vị trực thuộc"), default=True)
     date_from = DayField(_l("Từ ngày"), validators=[DataRequired(_l("Vui lòng nhập ngày bắt đầu."))])
     date_to = DayField(_l("Đến ngày"), validators=[DataRequired(_l("Vui lòng nhập ngày kết thúc."))])
+    lang = SelectField(
+        _l("Ngôn ngữ của báo cáo"),
+        choices=[SelectChoice("vi", _l("Tiếng Việt")), SelectChoice("en", _l("Tiếng Anh (English)"))],
+        default="vi",
+        validate_choice=True,
+    )
 
     def validate_date_to(self, field):
         start = getattr(self.date_from, "day", None)

@@ -77,6 +77,7 @@ def _start(form: PackForm):
         subtree=form.subtree.data,
         date_from=form.date_from.day,
         date_to=form.date_to.day,
+        lang=form.lang.data or "vi",
     )
     db.session.add(job)
     db.session.commit()
