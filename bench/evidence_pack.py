@@ -173,7 +173,7 @@ def phase(name: str, url: str, workdir: str) -> dict:
     from survey.evidence.scope import EvidenceScope
 
     app = make_app(url)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     extra = {}
     with app.app_context():
         if name == "baseline":
@@ -196,6 +196,8 @@ def phase(name: str, url: str, workdir: str) -> dict:
 
             extra["ok"] = verify_pack(os.path.join(workdir, "pack.zip")).ok
     seconds = time.perf_counter() - started
+    # CPU of this process only (not the database server's): steadier than wall time on a busy machine.
+    extra["cpu_s"] = round(time.process_time() - cpu, 1)
     return {"phase": name, "seconds": round(seconds, 1), "peak_rss_mb": peak_rss_mb(), **extra}
 
 
