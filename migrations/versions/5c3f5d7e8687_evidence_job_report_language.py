@@ -1,7 +1,7 @@
 """evidence job report language
 
 Revision ID: 5c3f5d7e8687
-Revises: e2581d7029b9
+Revises: bd22e2843e6f
 Create Date: 2026-12-02 04:23:43.247202
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c3f5d7e8687'
-down_revision = 'e2581d7029b9'
+down_revision = 'bd22e2843e6f'
 branch_labels = None
 depends_on = None
 
