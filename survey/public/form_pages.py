@@ -13,11 +13,11 @@ segments with the per-visit values between them as uncompressed "stored"
 deflate blocks: one valid gzip stream, without compressing the page again.
 
 Kept for FORM_PAGE_CACHE_SECONDS (0 turns the cache off). Any change to a
-point, agency, procedure or questionnaire committed in this process clears
-it at once (see _clear_on_changes); other worker processes notice within
-that time, so a point retired in the console keeps showing its form in other
-workers for at most FORM_PAGE_CACHE_SECONDS (its submit is still refused at
-once: POST always looks the point up). Only the plain page is cached: the
+point, agency, procedure or questionnaire made in this process clears it at
+once, at flush and again at commit (see _clear_on_changes); other worker
+processes notice within that time, so a point retired in the console keeps
+showing its form in other workers for at most FORM_PAGE_CACHE_SECONDS (its
+submit is still refused at once: POST always looks the point up). Only the plain page is cached: the
 kiosk, dossier links, the "already answered" page, retired points, error
 re-renders and query strings other than ?lang= / ?again= take the full path.
 """
@@ -147,11 +147,11 @@ def store(point_id: int, page: str, nonce: str) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _clear_on_changes(session, _context) -> None:
-    """A flushed change to anything a form page shows clears this worker's pages
-    (cleared at flush, not commit: a rollback only costs a re-render)."""
+    """A flushed change to anything a form page shows clears this worker's pages,
+    and again at commit (a page rendered in between read the old rows)."""
     for instance in (*session.new, *session.dirty, *session.deleted):
         if getattr(instance, "__tablename__", None) in WATCHED_TABLES:
-            _pages.clear()
+            _changed(session)
             return
 
 
@@ -160,4 +160,20 @@ def _clear_on_bulk_changes(state) -> None:
     """Bulk UPDATE/DELETE statements (an agency merge moves points that way)."""
     if (state.is_update or state.is_delete) and state.bind_mapper is not None:
         if state.bind_mapper.local_table.name in WATCHED_TABLES:
-            _pages.clear()
+            _changed(state.session)
+
+
+def _changed(session) -> None:
+    _pages.clear()
+    session.info["form_pages_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _clear_at_commit(session) -> None:
+    if session.info.pop("form_pages_changed", False):
+        _pages.clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_at_rollback(session) -> None:
+    session.info.pop("form_pages_changed", None)
