@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from survey.codes import normalise
 from survey.csrf_tokens import csrf_token
-from survey.i18n import current_locale
+from survey.i18n import select_locale
 from survey.public.forms import new_nonce
 
 CACHED_ARGS = frozenset({"lang", "again"})
@@ -108,7 +108,8 @@ def _key() -> tuple | None:
     if not CACHED_ARGS.issuperset(args.keys()) or any(len(v) > 1 for v in args.listvalues()):
         return None
     code = request.view_args["code"]
-    return (id(current_app._get_current_object()), normalise(code), current_locale(), request.query_string)
+    # select_locale(): the choice Flask-Babel would make, without its per-request machinery.
+    return (id(current_app._get_current_object()), normalise(code), select_locale(), request.query_string)
 
 
 def lookup(gzipped: bool) -> tuple[int, bytes] | None:
