@@ -170,4 +170,6 @@ def _build(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -
 
 
 def find_by_nonce(nonce: str) -> Response | None:
+    if len(nonce) > 64 or "\x00" in nonce:  # never stored (and PostgreSQL refuses NUL)
+        return None
     return db.session.scalar(select(Response).where(Response.nonce == nonce))

@@ -153,6 +153,8 @@ def test_bad_requests_get_clear_json_errors(client, runner, province):
     assert (
         missing.status_code == 400 and missing.json["message"] == "Thiếu trường dossier_code (chuỗi ký tự)."
     )
+    nul = _ask(client, token, agency="\x00")  # PostgreSQL refuses NUL in text
+    assert nul.status_code == 400 and "NUL" in nul.json["message"]
     unknown = _ask(client, token, procedure="9.999999")
     assert unknown.status_code == 404 and unknown.json["message"] == "Không tìm thấy thủ tục 9.999999."
     _ask(client, token)

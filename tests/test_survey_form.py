@@ -170,3 +170,15 @@ def test_privacy_notice_names_the_controller_and_the_law(client, province):
         "2 ngày làm việc",
     ):
         assert text in page.text
+
+
+def test_nul_bytes_and_a_mangled_nonce_still_store_the_answer(client, province):
+    """PostgreSQL refuses NUL in text: the comment loses the NUL, a nonce that
+    cannot be stored is replaced; the citizen gets the thank-you page."""
+    code = province.point_a.code
+    for nonce in ("x" * 100, "n\x00ul"):
+        reply = client.post(f"/s/{code}", data={"nonce": nonce, "Q9": "4", "Q10": "Tốt\x00 lắm"})
+        assert reply.status_code == 302 and "/cam-on" in reply.headers["Location"]
+    stored = db.session.scalars(db.select(Response)).all()
+    assert [r.comment for r in stored] == ["Tốt lắm", "Tốt lắm"]
+    assert all(len(r.nonce) <= 64 and "\x00" not in r.nonce for r in stored)

@@ -14,6 +14,10 @@ def create_dossier_link():
     if not isinstance(payload, dict):
         message = "Nội dung phải là JSON: {dossier_code, procedure_code, agency_code}."
         return jsonify({"error": "invalid", "message": message}), 400
+    if any(isinstance(value, str) and "\x00" in value for value in payload.values()):
+        # PostgreSQL refuses NUL bytes in text: a clear 400, not a failed query.
+        message = "Mã không được chứa ký tự NUL."
+        return jsonify({"error": "invalid", "message": message}), 400
     try:
         link, created = issue_link(g.api_token, payload)
     except DossierLinkError as exc:

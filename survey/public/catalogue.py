@@ -119,12 +119,18 @@ def blank_questions_html(version: VersionSnapshot, procedures, locale: str, form
     )
 
 
-def form_for(point: SurveyPoint, locale: str):
-    """(version, procedures or None, bound form) for this point and language."""
+def questionnaire_for(point: SurveyPoint):
+    """(version, procedures or None) for this point: the snapshots its form is built from."""
     version = _cached(("version", point.agency_id), lambda: _snapshot_version(point.agency))
     procedures = None
     if point.procedure_id is None:
         procedures = _cached(("procedures", point.agency_id), lambda: _procedures(point.agency_id))
+    return version, procedures
+
+
+def form_for(point: SurveyPoint, locale: str):
+    """(version, procedures or None, bound form) for this point and language."""
+    version, procedures = questionnaire_for(point)
     comment_max = current_app.config["COMMENT_MAX_LENGTH"]
     form_class = _cached(
         ("form", version.id, locale, procedures, comment_max),

@@ -29,7 +29,7 @@ class SurveyFormBase(FlaskForm):
             if question.kind not in ("scale", "choice"):
                 continue
             raw = getattr(self, question.key).data
-            if raw not in (None, "", "None"):
+            if raw not in (None, "", "None") and raw.strip():  # blank: an optional question left out
                 result[question.key] = raw
         return {key: raw for key, raw in result.items() if self._shown(key, result)}
 

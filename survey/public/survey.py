@@ -20,10 +20,11 @@ from survey.models.types import utcnow
 from survey.netid import client_network_key
 from survey.points import find_point
 from survey.public import bp, citizen_errors, form_pages, tokens
-from survey.public.catalogue import blank_questions_html, form_for
+from survey.public.catalogue import blank_questions_html, form_for, questionnaire_for
 from survey.public.device import device_key, device_rate_key, remember_device
-from survey.public.forms import HONEYPOT, OTHER_PROCEDURE, new_nonce
+from survey.public.forms import OTHER_PROCEDURE, new_nonce
 from survey.public.point_ref import find_point_ref
+from survey.public.posted import Posted, from_form, quick_accept
 from survey.public.scan_buffer import note_scan
 from survey.responses import Submission, store
 from survey.retirement import current_replacement
@@ -87,6 +88,11 @@ def own_device(response):
 
 def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, dossier_link=None):
     """GET renders a fresh form; POST validates, stores once and redirects."""
+    if request.method == "POST":  # a complete, valid answer needs no form object (posted.py)
+        version, procedures = questionnaire_for(point)
+        posted = quick_accept(version, procedures, current_app.config["COMMENT_MAX_LENGTH"])
+        if posted is not None:
+            return _stored(point, version, posted, procedures, channel, key, dossier_link)
     version, procedures, form = form_for(point, current_locale())
     questions_html = None
     if request.method == "GET":
@@ -94,13 +100,7 @@ def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, do
         questions_html = blank_questions_html(version, procedures, current_locale(), form)
         cacheable = channel == CHANNEL_QR and dossier_link is None
     elif form.validate_on_submit():
-        code = point.code  # read before the commit expires the point (no reload)
-        response = _store(point, version, form, procedures, channel, key, dossier_link)
-        if channel == CHANNEL_KIOSK:
-            return redirect(url_for("public.kiosk_thanks", code=code))
-        token = tokens.for_response(response)
-        session[ANSWERED] = {code: token}  # a back-and-resubmit finds it (own device only)
-        return redirect(url_for("public.thanks", code=code, t=token))
+        return _stored(point, version, from_form(form, procedures), procedures, channel, key, dossier_link)
     else:
         cacheable = False
     page = render_template(
@@ -119,16 +119,26 @@ def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, do
     return private(response) if channel == CHANNEL_KIOSK else own_device(response)
 
 
-def _store(point, version, form, procedures, channel, key, dossier_link=None):
+def _stored(point, version, posted: Posted, procedures, channel, key, dossier_link=None):
+    """Store the answer once, then redirect to the thank-you page."""
+    code = point.code  # read before the commit expires the point (no reload)
+    response = _store(point, version, posted, procedures, channel, key, dossier_link)
+    if channel == CHANNEL_KIOSK:
+        return redirect(url_for("public.kiosk_thanks", code=code))
+    token = tokens.for_response(response)
+    session[ANSWERED] = {code: token}  # a back-and-resubmit finds it (own device only)
+    return redirect(url_for("public.thanks", code=code, t=token))
+
+
+def _store(point, version, posted: Posted, procedures, channel, key, dossier_link=None):
     """Store the answer once; with a dossier link, mark it used in the same transaction."""
     chosen = None
-    if procedures and form.Q0.data not in (None, "", OTHER_PROCEDURE):
-        chosen = next((p for p in procedures if p.code == form.Q0.data), None)
-    comment_field = getattr(form, "Q10", None)
+    if procedures and posted.procedure_code not in (None, "", OTHER_PROCEDURE):
+        chosen = next((p for p in procedures if p.code == posted.procedure_code), None)
     submission = Submission(
-        nonce=form.nonce.data or new_nonce(),
-        answers=form.answers(),
-        comment=comment_field.data if comment_field else None,
+        nonce=_usable_nonce(posted.nonce),
+        answers=posted.answers,
+        comment=(posted.comment or "").replace("\x00", "") or None,  # PostgreSQL text refuses NUL
         procedure=chosen,
         channel=channel,
         locale=current_locale(),
@@ -141,8 +151,16 @@ def _store(point, version, form, procedures, channel, key, dossier_link=None):
         dossier_link.used_at = utcnow()
     response, created = store(point, version, submission)
     if created:
-        antiabuse.review(response, honeypot_filled=bool((form[HONEYPOT].data or "").strip()))
+        antiabuse.review(response, honeypot_filled=bool(posted.honeypot.strip()))
     return response
+
+
+def _usable_nonce(nonce: str | None) -> str:
+    """The form's nonce; a missing or mangled one (too long for the column, a
+    NUL byte) is replaced, so the answer is still stored (once per post)."""
+    if not nonce or len(nonce) > 64 or "\x00" in nonce:
+        return new_nonce()
+    return nonce
 
 
 @bp.route("/s/<code>", methods=["GET", "POST"])

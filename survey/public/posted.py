@@ -1,0 +1,124 @@
+"""What a citizen posted, as the submit stores it.
+
+Building and validating the WTForms form of a questionnaire (thirteen fields,
+each bound, processed and validated, plus a CSRF token generated for a page
+that will not be shown) costs more CPU than the rest of a submit together.
+So a complete, valid answer — the common case — is checked straight from
+the request by `quick_accept`, against the same questionnaire snapshot the
+form class is built from, and stored without building the form. It accepts
+only what the form accepts and reads the same values from it
+(tests/test_posted.py checks both on random input with Hypothesis); for
+anything else it returns None and the view builds the form, which gives the
+citizen its messages with every answer kept.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flask import current_app, request
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
+
+from survey import scales
+from survey.public.forms import HONEYPOT, OTHER_PROCEDURE
+
+URLENCODED = "application/x-www-form-urlencoded"
+COMMENT_KEY = "Q10"  # the form field stored as the comment (survey._store)
+PROCEDURE_KEY = "Q0"  # the procedure pick-list of an agency-level point
+
+
+@dataclass(frozen=True)
+class Posted:
+    nonce: str | None
+    answers: dict[str, str]  # question key -> posted option code, answered and shown ones only
+    comment: str | None
+    procedure_code: str | None  # Q0, on an agency-level point
+    honeypot: str
+
+
+def from_form(form, procedures) -> Posted:
+    """The values of a form that has validated."""
+    comment_field = getattr(form, COMMENT_KEY, None)
+    return Posted(
+        nonce=form.nonce.data,
+        answers=form.answers(),
+        comment=comment_field.data if comment_field else None,
+        procedure_code=form[PROCEDURE_KEY].data if procedures else None,
+        honeypot=form[HONEYPOT].data or "",
+    )
+
+
+def quick_accept(version, procedures, comment_max: int, formdata=None) -> Posted | None:
+    """The posted answer if the form would certainly accept it, else None."""
+    if formdata is None:
+        if request.mimetype != URLENCODED:  # JSON and multipart bodies: the form's own reading
+            return None
+        formdata = request.form
+    if not (_csrf_ok(formdata) and _usual_layout(version, procedures)):
+        return None
+    given: dict[str, str] = {}
+    for question in version.questions:
+        raw = formdata.get(question.key)
+        if not _valid(question, raw, procedures, comment_max):
+            return None
+        if question.kind in ("scale", "choice") and raw:
+            given[question.key] = raw
+    return Posted(
+        nonce=formdata.get("nonce"),
+        answers={key: raw for key, raw in given.items() if _shown(version, key, given)},
+        comment=formdata.get(COMMENT_KEY) if any(q.key == COMMENT_KEY for q in version.questions) else None,
+        procedure_code=formdata.get(PROCEDURE_KEY) if procedures else None,
+        honeypot=formdata.get(HONEYPOT) or "",
+    )
+
+
+def _valid(question, raw: str | None, procedures, comment_max: int) -> bool:
+    """Would the form's field for this question accept `raw`? (False when unsure.)"""
+    if question.kind in ("scale", "choice"):
+        if raw is None or raw == "":
+            return not question.required
+        return raw in _codes(question)
+    if question.kind == "text":
+        return raw is None or len(raw) <= comment_max
+    if question.kind == "procedure" and procedures:
+        return raw in (None, "", OTHER_PROCEDURE) or raw in _procedure_codes(procedures)
+    return True  # no field for it on the form
+
+
+def _usual_layout(version, procedures) -> bool:
+    """The keys the view reads: Q10 is the comment, Q0 the pick-list. Any
+    other layout is left to the form (and the view's reading of it)."""
+    kinds = {q.key: q.kind for q in version.questions}
+    if kinds.get(COMMENT_KEY, "text") != "text":
+        return False
+    return not procedures or kinds.get(PROCEDURE_KEY) == "procedure"
+
+
+def _csrf_ok(formdata) -> bool:
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(formdata.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
+    except ValidationError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=256)
+def _codes(question) -> frozenset[str]:
+    """A snapshot question's option codes (snapshots are immutable: kept per object)."""
+    return frozenset(scales.option_code(option) for option in question.options)
+
+
+@lru_cache(maxsize=64)
+def _procedure_codes(procedures) -> frozenset[str]:
+    return frozenset(p.code for p in procedures)
+
+
+def _shown(version, key: str, given: dict[str, str]) -> bool:
+    """forms.SurveyFormBase._shown: a follow-up question counts only when its condition holds."""
+    condition = next((q.show_if for q in version.questions if q.key == key), None)
+    if not condition:
+        return True
+    return given.get(condition["question"]) in {str(v) for v in condition["in"]}
