@@ -155,6 +155,14 @@ def run(args) -> None:
         elapsed = time.perf_counter() - started
         statements.recording = False
         kinds = Counter(sql.split()[0] for sql, _ in statements.log)
+        by_statement: dict[str, list[float]] = {}
+        for sql, seconds in statements.log:
+            by_statement.setdefault(sql[:110], []).append(seconds)
+        print(f"\nStatements over {args.submits} submits (profiler on): count, median and mean ms")
+        for sql, times in by_statement.items():
+            times.sort()
+            median, mean = times[len(times) // 2] * 1000, sum(times) / len(times) * 1000
+            print(f"  {len(times):5d} {median:7.2f} {mean:7.2f}  {sql}")
         print(
             f"\n{args.submits} submits in {elapsed:.2f} s under the profiler "
             f"({elapsed / args.submits * 1000:.2f} ms each); statements per submit: "

@@ -8,8 +8,9 @@ and resubmit) comes back from the database as an IntegrityError, answered
 with the response already stored.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -142,7 +143,8 @@ def answer_rows(version, answers: dict[str, int | str | None]) -> tuple[int | No
     overall, rows = None, []
     for key, raw in answers.items():
         question = by_key[key]
-        option = scales.find_option(question.options, raw)
+        by_code, scale = _option_table(question) if is_dataclass(question) else _table_of(question)
+        option = by_code.get(scales.NA if raw is None else str(raw))
         if option is None and raw is None:
             option = {"value": None, "na": True}  # an import's "no answer": kept out of denominators
         if option is None:
@@ -154,11 +156,27 @@ def answer_rows(version, answers: dict[str, int | str | None]) -> tuple[int | No
                 "question_id": question.id,
                 "value": option.get("value"),
                 "not_applicable": bool(option.get("na")),
-                "scale": scales.scale_of(question.options) if question.kind == "scale" else None,
+                "scale": scale,
                 "label": option.get("vi"),
             }
         )
     return overall, rows
+
+
+def _table_of(question) -> tuple[dict[str, dict], str | None]:
+    """Posted code -> option (the first with that code, as scales.find_option),
+    and the question's scale id when it is a rating."""
+    by_code: dict[str, dict] = {}
+    for option in question.options:
+        by_code.setdefault(scales.option_code(option), option)
+    return by_code, scales.scale_of(question.options) if question.kind == "scale" else None
+
+
+@lru_cache(maxsize=512)
+def _option_table(question) -> tuple[dict[str, dict], str | None]:
+    """_table_of for an immutable questionnaire snapshot (public/catalogue.py),
+    worked out once per snapshot instead of on every submit."""
+    return _table_of(question)
 
 
 def _build(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -> Response:

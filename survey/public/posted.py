@@ -14,6 +14,7 @@ citizen its messages with every answer kept.
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask import current_app, request
 from flask_wtf.csrf import validate_csrf
@@ -54,8 +55,9 @@ def quick_accept(version, procedures, comment_max: int, formdata=None) -> Posted
         if request.mimetype != URLENCODED:  # JSON and multipart bodies: the form's own reading
             return None
         formdata = request.form
-    if not (_csrf_ok(formdata) and _usual_layout(version, procedures)):
-        return None
+    shape = _shape(version)
+    if not (shape.comment_is_text and (shape.has_pick_list or not procedures) and _csrf_ok(formdata)):
+        return None  # another layout than the view reads (Q10 the comment, Q0 the pick-list): the form's
     given: dict[str, str] = {}
     for question in version.questions:
         raw = formdata.get(question.key)
@@ -65,8 +67,8 @@ def quick_accept(version, procedures, comment_max: int, formdata=None) -> Posted
             given[question.key] = raw
     return Posted(
         nonce=formdata.get("nonce"),
-        answers={key: raw for key, raw in given.items() if _shown(version, key, given)},
-        comment=formdata.get(COMMENT_KEY) if any(q.key == COMMENT_KEY for q in version.questions) else None,
+        answers={key: raw for key, raw in given.items() if _shown(shape, key, given)},
+        comment=formdata.get(COMMENT_KEY) if shape.has_comment else None,
         procedure_code=formdata.get(PROCEDURE_KEY) if procedures else None,
         honeypot=formdata.get(HONEYPOT) or "",
     )
@@ -83,15 +85,6 @@ def _valid(question, raw: str | None, procedures, comment_max: int) -> bool:
     if question.kind == "procedure" and procedures:
         return raw in (None, "", OTHER_PROCEDURE) or raw in _procedure_codes(procedures)
     return True  # no field for it on the form
-
-
-def _usual_layout(version, procedures) -> bool:
-    """The keys the view reads: Q10 is the comment, Q0 the pick-list. Any
-    other layout is left to the form (and the view's reading of it)."""
-    kinds = {q.key: q.kind for q in version.questions}
-    if kinds.get(COMMENT_KEY, "text") != "text":
-        return False
-    return not procedures or kinds.get(PROCEDURE_KEY) == "procedure"
 
 
 def _csrf_ok(formdata) -> bool:
@@ -116,9 +109,30 @@ def _procedure_codes(procedures) -> frozenset[str]:
     return frozenset(p.code for p in procedures)
 
 
-def _shown(version, key: str, given: dict[str, str]) -> bool:
+class Shape(NamedTuple):
+    comment_is_text: bool
+    has_comment: bool
+    has_pick_list: bool
+    conditions: dict[str, tuple[str, frozenset[str]]]  # follow-up key -> (question, values shown for)
+
+
+@lru_cache(maxsize=64)
+def _shape(version) -> Shape:
+    """What the view reads of a questionnaire snapshot, worked out once per snapshot."""
+    kinds = {q.key: q.kind for q in version.questions}
+    return Shape(
+        comment_is_text=kinds.get(COMMENT_KEY, "text") == "text",
+        has_comment=COMMENT_KEY in kinds,
+        has_pick_list=kinds.get(PROCEDURE_KEY) == "procedure",
+        conditions={
+            q.key: (q.show_if["question"], frozenset(str(v) for v in q.show_if["in"]))
+            for q in version.questions
+            if q.show_if
+        },
+    )
+
+
+def _shown(shape: Shape, key: str, given: dict[str, str]) -> bool:
     """forms.SurveyFormBase._shown: a follow-up question counts only when its condition holds."""
-    condition = next((q.show_if for q in version.questions if q.key == key), None)
-    if not condition:
-        return True
-    return given.get(condition["question"]) in {str(v) for v in condition["in"]}
+    condition = shape.conditions.get(key)
+    return condition is None or given.get(condition[0]) in condition[1]
