@@ -97,6 +97,17 @@ class Statements:
             self.log.append((" ".join(statement.split()), time.perf_counter() - conn.info["t0"]))
 
 
+def print_statement_times(log: list[tuple[str, float]], submits: int) -> None:
+    by_statement: dict[str, list[float]] = {}
+    for sql, seconds in log:
+        by_statement.setdefault(sql[:110], []).append(seconds)
+    print(f"\nStatements over {submits} submits (profiler on): count, median and mean ms")
+    for sql, times in by_statement.items():
+        times.sort()
+        median, mean = times[len(times) // 2] * 1000, sum(times) / len(times) * 1000
+        print(f"  {len(times):5d} {median:7.2f} {mean:7.2f}  {sql}")
+
+
 def run(args) -> None:
     folder = tempfile.mkdtemp(prefix="profile-submit-")
     cluster = None
@@ -155,14 +166,7 @@ def run(args) -> None:
         elapsed = time.perf_counter() - started
         statements.recording = False
         kinds = Counter(sql.split()[0] for sql, _ in statements.log)
-        by_statement: dict[str, list[float]] = {}
-        for sql, seconds in statements.log:
-            by_statement.setdefault(sql[:110], []).append(seconds)
-        print(f"\nStatements over {args.submits} submits (profiler on): count, median and mean ms")
-        for sql, times in by_statement.items():
-            times.sort()
-            median, mean = times[len(times) // 2] * 1000, sum(times) / len(times) * 1000
-            print(f"  {len(times):5d} {median:7.2f} {mean:7.2f}  {sql}")
+        print_statement_times(statements.log, args.submits)
         print(
             f"\n{args.submits} submits in {elapsed:.2f} s under the profiler "
             f"({elapsed / args.submits * 1000:.2f} ms each); statements per submit: "

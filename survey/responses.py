@@ -187,6 +187,16 @@ def _build(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -
     return response
 
 
+def rollback_or_drop() -> None:
+    """End a failed transaction after the answer is committed; when the
+    connection itself died (database restarting), drop it without another
+    ROLLBACK, so the rest of the request and its teardown do not fail again."""
+    try:
+        db.session.rollback()
+    except Exception:
+        db.session.invalidate()
+
+
 def find_by_nonce(nonce: str) -> Response | None:
     if len(nonce) > 64 or "\x00" in nonce:  # never stored (and PostgreSQL refuses NUL)
         return None

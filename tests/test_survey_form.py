@@ -176,6 +176,7 @@ def test_nul_bytes_and_a_mangled_nonce_still_store_the_answer(client, province):
     """PostgreSQL refuses NUL in text: the comment loses the NUL, a nonce that
     cannot be stored is replaced; the citizen gets the thank-you page."""
     code = province.point_a.code
+    fresh_form(client, code)  # this browser's own device cookie, as every citizen has
     for nonce in ("x" * 100, "n\x00ul"):
         reply = client.post(f"/s/{code}", data={"nonce": nonce, "Q9": "4", "Q10": "Tốt\x00 lắm"})
         assert reply.status_code == 302 and "/cam-on" in reply.headers["Location"]

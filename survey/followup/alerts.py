@@ -146,7 +146,9 @@ def after_response(agency_id: int, point_id: int) -> list[Alert]:
             send_pending()
         return alerts
     except Exception:  # the answer is already stored; never fail the citizen
-        db.session.rollback()
+        from survey.responses import rollback_or_drop
+
+        rollback_or_drop()
         log.exception("alert check failed at point %s", point_id)
         return []
 

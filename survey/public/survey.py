@@ -26,7 +26,7 @@ from survey.public.forms import OTHER_PROCEDURE, new_nonce
 from survey.public.point_ref import find_point_ref
 from survey.public.posted import Posted, from_form, quick_accept
 from survey.public.scan_buffer import note_scan
-from survey.responses import Submission, store
+from survey.responses import Submission, rollback_or_drop, store
 from survey.retirement import current_replacement
 
 log = logging.getLogger(__name__)
@@ -151,8 +151,23 @@ def _store(point, version, posted: Posted, procedures, channel, key, dossier_lin
         dossier_link.used_at = utcnow()
     response, created = store(point, version, submission)
     if created:
-        antiabuse.review(response, honeypot_filled=bool(posted.honeypot.strip()))
+        _review(response, honeypot_filled=bool(posted.honeypot.strip()))
+    # End the checks' read transaction here, where a connection that died
+    # meanwhile (database restarting) is dropped quietly, not at teardown,
+    # where a failed ROLLBACK would turn the stored answer's 303 into a 500.
+    rollback_or_drop()
     return response
+
+
+def _review(response, honeypot_filled: bool) -> None:
+    """The anti-abuse review of an answer already committed: if the database
+    fails now, the citizen still gets the thank-you page (the answer is
+    stored), and the log names the response to review by hand."""
+    try:
+        antiabuse.review(response, honeypot_filled=honeypot_filled)
+    except SQLAlchemyError:
+        rollback_or_drop()
+        log.warning("anti-abuse review of response %s failed; review it by hand", response.id, exc_info=True)
 
 
 def _usable_nonce(nonce: str | None) -> str:
