@@ -30,7 +30,7 @@ from sqlalchemy import event
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.survey_bench import SECRET, answers_body  # noqa: E402
+from bench.survey_bench import SECRET, answers_body, seed_point  # noqa: E402
 
 
 def _app(url: str):
@@ -54,26 +54,6 @@ def _app(url: str):
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     return app
-
-
-def _seed(app) -> str:
-    from survey.agencies import create_agency
-    from survey.extensions import db
-    from survey.models import AgencyProcedure, Procedure
-    from survey.points import create_point
-    from survey.questionnaires import ensure_default
-
-    with app.app_context():
-        ensure_default()
-        root = create_agency("BENCH", "Ủy ban nhân dân tỉnh Thử Tải", "provincial_pc")
-        commune = create_agency("BENCH-X", "Ủy ban nhân dân xã Thử Tải", "commune_pc", root)
-        procedure = Procedure(code="1.001193", name="Thủ tục đăng ký khai sinh", field="Hộ tịch")
-        db.session.add(procedure)
-        db.session.flush()
-        db.session.add(AgencyProcedure(agency_id=commune.id, procedure_id=procedure.id))
-        point = create_point(commune, procedure, "Quầy 1")
-        db.session.commit()
-        return point.code
 
 
 def citizen_address(n: int) -> str:
@@ -120,7 +100,7 @@ def run(args) -> None:
         url = f"sqlite:///{folder}/profile.sqlite3"
     try:
         app = _app(url)
-        code = _seed(app)
+        code = seed_point(app)
         client = app.test_client()
         page = client.get(f"/s/{code}").text
         csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

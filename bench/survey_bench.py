@@ -140,24 +140,15 @@ class Server:
         self.log.close()
 
 
-def prepare(url: str) -> dict:
-    """Migrate, seed one commune with a procedure point, create the bare table,
-    and take a CSRF token with its session cookie as a browser would."""
-    os.environ["DATABASE_URL"] = url
-    os.environ["BARE_DB_URL"] = url
-    from flask_migrate import upgrade
-
-    from bench import bare_app
-    from survey import create_app
+def seed_point(app) -> str:
+    """One commune with a procedure point (the bench's only survey point); returns its code."""
     from survey.agencies import create_agency
     from survey.extensions import db
     from survey.models import AgencyProcedure, Procedure
     from survey.points import create_point
     from survey.questionnaires import ensure_default
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False})
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
         ensure_default()
         root = create_agency("BENCH", "Ủy ban nhân dân tỉnh Thử Tải", "provincial_pc")
         commune = create_agency("BENCH-X", "Ủy ban nhân dân xã Thử Tải", "commune_pc", root)
@@ -167,7 +158,25 @@ def prepare(url: str) -> dict:
         db.session.add(AgencyProcedure(agency_id=commune.id, procedure_id=procedure.id))
         point = create_point(commune, procedure, "Quầy 1")
         db.session.commit()
-        code = point.code
+        return point.code
+
+
+def prepare(url: str) -> dict:
+    """Migrate, seed one commune with a procedure point, create the bare table,
+    and take a CSRF token with its session cookie as a browser would."""
+    os.environ["DATABASE_URL"] = url
+    os.environ["BARE_DB_URL"] = url
+    from flask_migrate import upgrade
+
+    from bench import bare_app
+    from survey import create_app
+    from survey.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    code = seed_point(app)
+    with app.app_context():
         client = app.test_client()
         page = client.get(f"/s/{code}").text
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
