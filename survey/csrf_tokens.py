@@ -8,10 +8,11 @@ checked by Flask-WTF's own validate_csrf as before.
 """
 
 import hashlib
+import hmac
 import os
 
 from flask import current_app, g, session
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from survey.session_cookie import KeyCachingSigner
 
@@ -37,3 +38,19 @@ def csrf_token() -> str:
         secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
         setattr(g, field, _signer(secret).dumps(session[field]))
     return g.get(field)
+
+
+def matches(signed_token: str | None, raw, app) -> bool:
+    """Flask-WTF's validate_csrf without a request: does the form's signed
+    token carry the session's raw token (right signature, not expired)?
+    False whenever Flask-WTF would refuse it, or when unsure."""
+    if not signed_token or not isinstance(raw, str):
+        return False
+    config = app.config
+    try:
+        token = _signer(config.get("WTF_CSRF_SECRET_KEY") or app.secret_key).loads(
+            signed_token, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600)
+        )
+        return isinstance(token, str) and hmac.compare_digest(raw, token)
+    except (BadData, TypeError):  # TypeError: a non-ASCII string (compare_digest refuses it)
+        return False

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from flask import current_app, request
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError
+from flask import current_app, request, session
 
-from survey import scales
+from survey import csrf_tokens, scales
 from survey.public.forms import HONEYPOT, OTHER_PROCEDURE
 
 URLENCODED = "application/x-www-form-urlencoded"
@@ -55,8 +53,16 @@ def quick_accept(version, procedures, comment_max: int, formdata=None) -> Posted
         if request.mimetype != URLENCODED:  # JSON and multipart bodies: the form's own reading
             return None
         formdata = request.form
+    if not _csrf_ok(formdata):
+        return None
+    return accept(version, procedures, comment_max, formdata)
+
+
+def accept(version, procedures, comment_max: int, formdata) -> Posted | None:
+    """quick_accept without the CSRF check (the caller has made it): the
+    posted answer if the form's fields would certainly accept it, else None."""
     shape = _shape(version)
-    if not (shape.comment_is_text and (shape.has_pick_list or not procedures) and _csrf_ok(formdata)):
+    if not (shape.comment_is_text and (shape.has_pick_list or not procedures)):
         return None  # another layout than the view reads (Q10 the comment, Q0 the pick-list): the form's
     given: dict[str, str] = {}
     for question in version.questions:
@@ -91,11 +97,8 @@ def _csrf_ok(formdata) -> bool:
     config = current_app.config
     if not config.get("WTF_CSRF_ENABLED", True):
         return True
-    try:
-        validate_csrf(formdata.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
-    except ValidationError:
-        return False
-    return True
+    field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    return csrf_tokens.matches(formdata.get(field), session.get(field), current_app)
 
 
 @lru_cache(maxsize=256)

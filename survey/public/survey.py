@@ -8,25 +8,22 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from survey import antiabuse
 from survey.auth.access import public
 from survey.codes import normalise
 from survey.extensions import csrf, db, limiter, unless_limits_off
 from survey.followup.cases import needs_follow_up
 from survey.i18n import current_locale
 from survey.models import Contact, SurveyPoint
-from survey.models.response import CHANNEL_DOSSIER, CHANNEL_KIOSK, CHANNEL_QR
-from survey.models.types import utcnow
+from survey.models.response import CHANNEL_KIOSK, CHANNEL_QR
 from survey.netid import client_network_key
 from survey.points import find_point
-from survey.public import bp, citizen_errors, form_pages, tokens
+from survey.public import bp, citizen_errors, form_pages, submit, tokens
 from survey.public.catalogue import blank_questions_html, form_for, questionnaire_for
 from survey.public.device import device_key, device_rate_key, remember_device
-from survey.public.forms import OTHER_PROCEDURE, new_nonce
+from survey.public.forms import new_nonce
 from survey.public.point_ref import find_point_ref
 from survey.public.posted import Posted, from_form, quick_accept
 from survey.public.scan_buffer import note_scan
-from survey.responses import Submission, rollback_or_drop, store
 from survey.retirement import current_replacement
 
 log = logging.getLogger(__name__)
@@ -122,60 +119,22 @@ def show_form(point: SurveyPoint, channel: str, key: str | None, action: str, do
 def _stored(point, version, posted: Posted, procedures, channel, key, dossier_link=None):
     """Store the answer once, then redirect to the thank-you page."""
     code = point.code  # read before the commit expires the point (no reload)
-    response = _store(point, version, posted, procedures, channel, key, dossier_link)
+    response = submit.store_posted(
+        point,
+        version,
+        posted,
+        procedures,
+        channel=channel,
+        device_key=key,
+        network_key=client_network_key(),
+        locale=current_locale(),
+        dossier_link=dossier_link,
+    )
     if channel == CHANNEL_KIOSK:
         return redirect(url_for("public.kiosk_thanks", code=code))
     token = tokens.for_response(response)
     session[ANSWERED] = {code: token}  # a back-and-resubmit finds it (own device only)
     return redirect(url_for("public.thanks", code=code, t=token))
-
-
-def _store(point, version, posted: Posted, procedures, channel, key, dossier_link=None):
-    """Store the answer once; with a dossier link, mark it used in the same transaction."""
-    chosen = None
-    if procedures and posted.procedure_code not in (None, "", OTHER_PROCEDURE):
-        chosen = next((p for p in procedures if p.code == posted.procedure_code), None)
-    submission = Submission(
-        nonce=_usable_nonce(posted.nonce),
-        answers=posted.answers,
-        comment=(posted.comment or "").replace("\x00", "") or None,  # PostgreSQL text refuses NUL
-        procedure=chosen,
-        channel=channel,
-        locale=current_locale(),
-        device_key=key,
-        network_key=client_network_key(),
-    )
-    if dossier_link is not None:
-        submission.channel = CHANNEL_DOSSIER
-        submission.dossier_link_id = dossier_link.id
-        dossier_link.used_at = utcnow()
-    response, created = store(point, version, submission)
-    if created:
-        _review(response, honeypot_filled=bool(posted.honeypot.strip()))
-    # End the checks' read transaction here, where a connection that died
-    # meanwhile (database restarting) is dropped quietly, not at teardown,
-    # where a failed ROLLBACK would turn the stored answer's 303 into a 500.
-    rollback_or_drop()
-    return response
-
-
-def _review(response, honeypot_filled: bool) -> None:
-    """The anti-abuse review of an answer already committed: if the database
-    fails now, the citizen still gets the thank-you page (the answer is
-    stored), and the log names the response to review by hand."""
-    try:
-        antiabuse.review(response, honeypot_filled=honeypot_filled)
-    except SQLAlchemyError:
-        rollback_or_drop()
-        log.warning("anti-abuse review of response %s failed; review it by hand", response.id, exc_info=True)
-
-
-def _usable_nonce(nonce: str | None) -> str:
-    """The form's nonce; a missing or mangled one (too long for the column, a
-    NUL byte) is replaced, so the answer is still stored (once per post)."""
-    if not nonce or len(nonce) > 64 or "\x00" in nonce:
-        return new_nonce()
-    return nonce
 
 
 @bp.route("/s/<code>", methods=["GET", "POST"])
@@ -193,6 +152,15 @@ def survey(code: str):
     if cached is not None:
         return cached
     return survey_page(load_point(code, count_scan_too=True))
+
+
+@limiter.limit(_limit("RATELIMIT_SUBMIT_NETWORK"), methods=["POST"], scope="submit-network")
+@limiter.limit(
+    _limit("RATELIMIT_SUBMIT_DEVICE"), methods=["POST"], key_func=device_rate_key, scope="submit-device"
+)
+def check_submit_limits() -> None:
+    """The submit's limits on their own (same scopes and keys as the view's,
+    so the same buckets), for the WSGI-level submit of fast_submit.py."""
 
 
 def active_point(code: str):

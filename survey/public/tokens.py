@@ -6,12 +6,24 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from survey.extensions import db
 from survey.models import Response
+from survey.session_cookie import KeyCachingSigner
 
 MAX_AGE_SECONDS = 3600
 
 
+_serializers: dict[str, URLSafeTimedSerializer] = {}
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="survey-response")
+    """One serializer per secret, its key derived once (session_cookie.KeyCachingSigner)."""
+    secret = current_app.config["SECRET_KEY"]
+    serializer = _serializers.get(secret)
+    if serializer is None:
+        _serializers.clear()  # one secret at a time (tests change it)
+        serializer = _serializers[secret] = URLSafeTimedSerializer(
+            secret, salt="survey-response", signer=KeyCachingSigner
+        )
+    return serializer
 
 
 def for_response(response: Response) -> str:

@@ -1,0 +1,294 @@
+"""The citizen's submit, answered at the WSGI layer.
+
+Nearly every submit is the same request: a complete, valid answer posted from
+the form page, with the session cookie that holds the form's CSRF token and
+perhaps the device and language cookies. Flask's request cycle and the app's
+hooks (session opened and saved through the request, URL matching, the
+response object, nine before/after hooks) cost more CPU than the answer's
+own work, so this middleware answers such a request itself, with the same
+functions the view uses for everything that matters:
+
+- the answer is checked by posted.accept (the form's rules, Hypothesis-checked
+  against WTForms) and the CSRF token by csrf_tokens.matches (Flask-WTF's
+  validate_csrf, same session value and signature);
+- it is stored, reviewed and alert-checked by submit.store_posted, as the view
+  stores it (same rows, same nonce guard, same checks after the commit);
+- the reply is the view's: a 302 to the thank-you page with the signed
+  response token, the session cookie re-signed with the answered point, the
+  device cookie for a first-time browser, the security headers, the request
+  id and the request's log line;
+- with rate limits on, the submit's own limits are checked in a request
+  context (same buckets as the view's decorators).
+
+Anything this module is not sure about goes through Flask unchanged, with the
+body it read put back: another method, path or content type, a query string,
+another cookie, a session holding anything but the CSRF token and the last
+answered point, an answer the form would question, a CSRF token the form
+would refuse, an unknown or retired code, a rate limit reached, a database
+error before the commit. tests/test_fast_submit.py holds the two paths side by side.
+"""
+
+import io
+import logging
+import secrets
+import time
+from urllib.parse import parse_qsl
+
+from flask import Flask
+from itsdangerous import BadSignature
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.http import dump_cookie, parse_cookie
+from werkzeug.utils import redirect
+
+from survey import csrf_tokens, headers
+from survey.extensions import limiter
+from survey.i18n import LANG_COOKIE, LOCALES, _best_match
+from survey.logs import _VALID_ID, LOGGER_NAME, REQUEST_ID_HEADER
+from survey.models.response import CHANNEL_QR
+from survey.netid import daily_key
+from survey.public.device import DEVICE_COOKIE
+from survey.public.posted import URLENCODED, accept
+from survey.responses import rollback_or_drop
+
+ROUTES = {"/s/": ("/s/<code>", "public.survey"), "/S/": ("/S/<code>", "public.survey_from_qr")}
+ANSWERED = "answered"  # survey.ANSWERED (imported late: survey.py imports the views)
+FRESH = "_fresh"  # Flask-Login's mark, False on a citizen's session
+_SECURITY_HEADERS = tuple((name, value) for _lower, name, value in headers._DEFAULTS)
+
+log = logging.getLogger(__name__)
+
+
+class FastSubmit:
+    """WSGI middleware in front of the app (see the module's docstring)."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        route = _candidate(environ)
+        if route is None:
+            return self.wsgi_app(environ, start_response)
+        body = _read_body(environ, self.app.config["MAX_CONTENT_LENGTH"])
+        reply = None
+        if body is not None:
+            started = time.perf_counter()
+            with self.app.app_context():
+                reply = self.answer(environ, route, body, started)
+        if reply is None:
+            return self.wsgi_app(environ, start_response)
+        status, reply_headers, content = reply
+        start_response(status, reply_headers)
+        return [content]
+
+    def answer(self, environ, route: str, body: bytes, started: float):
+        """(status, headers, body) of the view's reply, or None for the full path."""
+        app, config = self.app, self.app.config
+        cookies = parse_cookie(environ)
+        session = self.session_of(cookies)
+        form = _form(body)
+        if session is None or form is None or not _plain_cookies(cookies, config):
+            return None
+        if config.get("WTF_CSRF_ENABLED", True):
+            field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+            if not csrf_tokens.matches(form.get(field), session.get(field), app):
+                return None
+        code = environ["PATH_INFO"][3:]
+        stored = self.store(environ, code, form, cookies)
+        if stored is None:
+            return None
+        point_code, token = stored
+        session[ANSWERED] = {point_code: token}
+        location = f"{environ.get('SCRIPT_NAME', '')}/s/{point_code}/cam-on?t={token}"
+        return self.reply(environ, route, location, session, cookies, started)
+
+    def session_of(self, cookies) -> dict | None:
+        """The citizen's session as Flask would open it; None when it holds
+        more than a citizen's (a staff login, a permanent session) or is unreadable."""
+        interface = self.app.session_interface
+        value = cookies.get(interface.get_cookie_name(self.app))
+        if not value:
+            return {}
+        serializer = interface.get_signing_serializer(self.app)
+        try:
+            data = serializer.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
+        except BadSignature:
+            return None  # Flask starts an empty session: the form says the token is stale
+        field = self.app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+        if not isinstance(data, dict) or not set(data) <= {field, FRESH, ANSWERED}:
+            return None
+        return data if data.get(FRESH, False) is False else None
+
+    def store(self, environ, code: str, form: dict, cookies) -> tuple[str, str] | None:
+        """(point code, response token) of the stored answer, or None when the
+        full path must answer (nothing stored then)."""
+        from survey.public import tokens
+        from survey.public.catalogue import questionnaire_for
+        from survey.public.point_ref import find_point_ref
+        from survey.public.submit import store_posted
+
+        config = self.app.config
+        point = find_point_ref(code)
+        if point is None or point.is_retired:
+            return None
+        version, procedures = questionnaire_for(point)
+        posted = accept(version, procedures, config["COMMENT_MAX_LENGTH"], form)
+        if posted is None or not self.within_limits(environ):
+            return None
+        secret = config["SECRET_KEY"]
+        device = cookies.get(DEVICE_COOKIE)
+        point_code = point.code  # read before the commit expires it
+        try:
+            response = store_posted(
+                point,
+                version,
+                posted,
+                procedures,
+                channel=CHANNEL_QR,
+                device_key=daily_key("device:" + device[:64], secret) if device else None,
+                network_key=daily_key(environ.get("REMOTE_ADDR") or "unknown", secret),
+                locale=_locale(environ, cookies),
+            )
+        except SQLAlchemyError:  # before the commit (the checks after it never raise)
+            rollback_or_drop()
+            return None  # nothing stored: the full path tries again and answers (503 page if still down)
+        return point_code, tokens.for_response(response)
+
+    def within_limits(self, environ) -> bool:
+        """The submit's own rate limits, when limits are on (same buckets as the view)."""
+        if not limiter.enabled:
+            return True
+        from flask_limiter import RateLimitExceeded
+
+        from survey.public.survey import check_submit_limits
+
+        try:
+            with self.app.request_context(environ):
+                check_submit_limits()
+        except RateLimitExceeded:
+            return False
+        return True
+
+    def reply(self, environ, route: str, location: str, session: dict, cookies, started: float):
+        app, config = self.app, self.app.config
+        interface = app.session_interface
+        content = redirect(location, 302).get_data()
+        request_id = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = request_id if _VALID_ID.match(request_id) else secrets.token_hex(16)
+        session_cookie = dump_cookie(
+            interface.get_cookie_name(app),
+            interface.get_signing_serializer(app).dumps(session),
+            httponly=interface.get_cookie_httponly(app),
+            domain=interface.get_cookie_domain(app),
+            path=interface.get_cookie_path(app),
+            secure=interface.get_cookie_secure(app),
+            samesite=interface.get_cookie_samesite(app),
+            partitioned=interface.get_cookie_partitioned(app),
+        )
+        reply_headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(content))),
+            ("Location", location),
+            *_SECURITY_HEADERS,
+            ("Cache-Control", "no-store"),
+            (REQUEST_ID_HEADER, request_id),
+            ("Vary", "Cookie"),
+            ("Set-Cookie", session_cookie),
+        ]
+        if environ.get("wsgi.url_scheme") == "https":
+            reply_headers.append(("Strict-Transport-Security", headers.HSTS))
+        if not cookies.get(DEVICE_COOKIE):
+            reply_headers.append(("Set-Cookie", _device_cookie(config)))
+        _log_line(route, request_id, started)
+        return "302 FOUND", reply_headers, content
+
+
+def _candidate(environ) -> str | None:
+    """The route prefix ("/s/" or "/S/") of a plain submit to a survey point, else None."""
+    if environ["REQUEST_METHOD"] != "POST" or environ.get("QUERY_STRING"):
+        return None
+    path = environ.get("PATH_INFO", "")
+    route = path[:3]
+    if route not in ROUTES or len(path) == 3 or "/" in path[3:]:
+        return None
+    if environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() != URLENCODED:
+        return None
+    return route
+
+
+def _read_body(environ, max_length: int | None) -> bytes | None:
+    """The whole body, put back for the full path; None (unread) when its
+    length is unknown or over the limit (the full path answers those)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None
+    if length < 0 or (max_length is not None and length > max_length):
+        return None
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body if len(body) == length else None
+
+
+def _form(body: bytes) -> dict | None:
+    """The first value of each field, as werkzeug parses a form (None when not UTF-8)."""
+    try:
+        items = parse_qsl(body.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+    except UnicodeDecodeError:
+        return None
+    form: dict[str, str] = {}
+    for key, value in items:
+        form.setdefault(key, value)
+    return form
+
+
+def _plain_cookies(cookies, config) -> bool:
+    """Only the session, device and language cookies (no staff remember-me
+    cookie, nothing the full path might read differently)."""
+    known = {config["SESSION_COOKIE_NAME"], DEVICE_COOKIE, LANG_COOKIE}
+    return all(name in known for name in cookies)
+
+
+def _locale(environ, cookies) -> str:
+    """i18n.select_locale for a request without a query string."""
+    chosen = cookies.get(LANG_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    return _best_match(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+
+
+def _device_cookie(config) -> str:
+    """device.remember_device's cookie for a first-time browser."""
+    return dump_cookie(
+        DEVICE_COOKIE,
+        secrets.token_urlsafe(18),
+        max_age=365 * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=config["SESSION_COOKIE_SECURE"],
+    )
+
+
+def _log_line(route: str, request_id: str, started: float) -> None:
+    """logs._finish's line for this request."""
+    logger = logging.getLogger(LOGGER_NAME)
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    rule, endpoint = ROUTES[route]
+    fields = {
+        "request_id": request_id,
+        "method": "POST",
+        "rule": rule,
+        "endpoint": endpoint,
+        "status": 302,
+        "ms": round((time.perf_counter() - started) * 1000, 1),
+        "user_id": None,
+    }
+    record = logger.makeRecord(
+        LOGGER_NAME, logging.INFO, __file__, 0, "request", (), None, extra={"fields": fields}
+    )
+    logger.handle(record)
+
+
+def install(app: Flask) -> None:
+    app.wsgi_app = FastSubmit(app, app.wsgi_app)

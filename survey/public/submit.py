@@ -1,0 +1,70 @@
+"""Storing a citizen's posted answer: shared by the view (survey.py) and the
+WSGI-level submit (fast_submit.py), so both store exactly the same rows and
+run the same checks after the commit."""
+
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from survey import antiabuse
+from survey.models.response import CHANNEL_DOSSIER
+from survey.models.types import utcnow
+from survey.public.forms import OTHER_PROCEDURE, new_nonce
+from survey.public.posted import Posted
+from survey.responses import Stored, Submission, rollback_or_drop, store
+
+log = logging.getLogger(__name__)
+
+
+def store_posted(
+    point, version, posted: Posted, procedures, *, channel, device_key, network_key, locale, dossier_link=None
+) -> Stored:
+    """Store the answer once; with a dossier link, mark it used in the same transaction."""
+    submission = Submission(
+        nonce=usable_nonce(posted.nonce),
+        answers=posted.answers,
+        comment=(posted.comment or "").replace("\x00", "") or None,  # PostgreSQL text refuses NUL
+        procedure=chosen_procedure(posted, procedures),
+        channel=channel,
+        locale=locale,
+        device_key=device_key,
+        network_key=network_key,
+    )
+    if dossier_link is not None:
+        submission.channel = CHANNEL_DOSSIER
+        submission.dossier_link_id = dossier_link.id
+        dossier_link.used_at = utcnow()
+    response, created = store(point, version, submission)
+    if created:
+        review(response, honeypot_filled=bool(posted.honeypot.strip()))
+    # End the checks' read transaction here, where a connection that died
+    # meanwhile (database restarting) is dropped quietly, not at teardown,
+    # where a failed ROLLBACK would turn the stored answer's redirect into a 500.
+    rollback_or_drop()
+    return response
+
+
+def chosen_procedure(posted: Posted, procedures):
+    """The procedure picked on an agency-level point's list, if any."""
+    if procedures and posted.procedure_code not in (None, "", OTHER_PROCEDURE):
+        return next((p for p in procedures if p.code == posted.procedure_code), None)
+    return None
+
+
+def review(response, honeypot_filled: bool) -> None:
+    """The anti-abuse review of an answer already committed: if the database
+    fails now, the citizen still gets the thank-you page (the answer is
+    stored), and the log names the response to review by hand."""
+    try:
+        antiabuse.review(response, honeypot_filled=honeypot_filled)
+    except SQLAlchemyError:
+        rollback_or_drop()
+        log.warning("anti-abuse review of response %s failed; review it by hand", response.id, exc_info=True)
+
+
+def usable_nonce(nonce: str | None) -> str:
+    """The form's nonce; a missing or mangled one (too long for the column, a
+    NUL byte) is replaced, so the answer is still stored (once per post)."""
+    if not nonce or len(nonce) > 64 or "\x00" in nonce:
+        return new_nonce()
+    return nonce
