@@ -72,6 +72,10 @@ def register_extensions(app: Flask) -> None:
     from survey.rollups import freshness  # noqa: F401  (marks late changes for the roll-ups)
 
     db.init_app(app)
+    with app.app_context():
+        from survey import db_pool
+
+        db_pool.install(db.engine, app.config["DB_PING_IDLE_SECONDS"])
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     register_user_loader(login_manager)

@@ -74,9 +74,10 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         # Project-root translations/ (not survey/translations): `make translations`.
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
-        # pre_ping: a connection broken by a database restart is replaced
-        # before use instead of failing a citizen's submission.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 1800},
+        # No pool_pre_ping (a round trip per checkout): survey/db_pool.py pings
+        # only connections idle for DB_PING_IDLE_SECONDS and replaces dead ones.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
+        "DB_PING_IDLE_SECONDS": _int(env, "DB_PING_IDLE_SECONDS", 2),
         **survey_config(env),
         **followup_config(env),
         **hardening_config(env),

@@ -1,6 +1,6 @@
 """Is the database usable for what citizens do, i.e. can an answer be stored?
 
-PostgreSQL: a round trip (the pool's pre-ping replaces dead connections, so a
+PostgreSQL: a round trip (db_pool.py replaces dead connections, so a
 restarted server reads as up again without manual steps). SQLite: readers
 never block in WAL mode, so "SELECT 1" would say "up" while every submission
 waits on a stuck writer; the probe takes and releases the write lock, within

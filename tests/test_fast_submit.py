@@ -218,3 +218,19 @@ def test_one_log_line_per_fast_submit(client, province, capsys):
         ("/S/<code>", "public.survey_from_qr", 302, "proxy-id-12345")
     ]
     assert code not in json.dumps(lines)
+
+
+def test_a_database_error_before_storing_leaves_the_answer_to_the_view(app, client, province, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from survey.public import point_ref
+
+    def database_down(code):
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(point_ref, "find_point_ref", database_down)  # the fast path's import only
+    code = province.point_a.code
+    with FlaskSaw(app) as flask_saw:
+        reply = client.post(f"/s/{code}", data={"nonce": fresh_form(client, code), **ANSWERS})
+    assert reply.status_code == 302 and flask_saw.posts() == 1
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 1

@@ -52,7 +52,8 @@ from survey.responses import rollback_or_drop
 
 ROUTES = {"/s/": ("/s/<code>", "public.survey"), "/S/": ("/S/<code>", "public.survey_from_qr")}
 ANSWERED = "answered"  # survey.ANSWERED (imported late: survey.py imports the views)
-FRESH = "_fresh"  # Flask-Login's mark, False on a citizen's session
+FRESH = "_fresh"
+STORED = "survey.fast_submit.stored"  # environ mark: the answer is committed  # Flask-Login's mark, False on a citizen's session
 _SECURITY_HEADERS = tuple((name, value) for _lower, name, value in headers._DEFAULTS)
 
 log = logging.getLogger(__name__)
@@ -72,14 +73,26 @@ class FastSubmit:
         body = _read_body(environ, self.app.config["MAX_CONTENT_LENGTH"])
         reply = None
         if body is not None:
-            started = time.perf_counter()
-            with self.app.app_context():
-                reply = self.answer(environ, route, body, started)
+            reply = self.answer_safely(environ, route, body)
         if reply is None:
             return self.wsgi_app(environ, start_response)
         status, reply_headers, content = reply
         start_response(status, reply_headers)
         return [content]
+
+    def answer_safely(self, environ, route: str, body: bytes):
+        """answer(), or None when it failed before storing anything (the database
+        down, say): the view then tries once more and answers with its own pages
+        (the 503 "try again" page), never a bare 500 from here."""
+        started = time.perf_counter()
+        try:
+            with self.app.app_context():
+                return self.answer(environ, route, body, started)
+        except Exception:
+            if environ.get(STORED):
+                raise  # never store twice; after the commit nothing here touches the database
+            log.warning("fast submit failed before storing; the view answers", exc_info=True)
+            return None
 
     def answer(self, environ, route: str, body: bytes, started: float):
         """(status, headers, body) of the view's reply, or None for the full path."""
@@ -152,6 +165,7 @@ class FastSubmit:
         except SQLAlchemyError:  # before the commit (the checks after it never raise)
             rollback_or_drop()
             return None  # nothing stored: the full path tries again and answers (503 page if still down)
+        environ[STORED] = True
         return point_code, tokens.for_response(response)
 
     def within_limits(self, environ) -> bool:
