@@ -50,7 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_commands(app)
     from survey import compression, errors, headers, i18n, input_guard, logs, session_cookie
     from survey.auth import sessions
-    from survey.public import fast_submit
+    from survey.public import fast_form, fast_submit
 
     session_cookie.register(app)
     logs.register(app)
@@ -59,6 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.register(app)
     compression.register(app)
     fast_submit.install(app)  # inside ProxyFix (headers.register): it sees the client's address
+    fast_form.install(app)  # ... and scheme
     headers.register(app)
     input_guard.register(app)
     return app

@@ -28,15 +28,27 @@ def _signer(secret: str) -> URLSafeTimedSerializer:
     return serializer
 
 
+def field_name(config) -> str:
+    return config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+
+
+def new_raw_token() -> str:
+    """The value kept in the session (Flask-WTF's recipe)."""
+    return hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - Flask-WTF's raw token
+
+
+def signed(raw: str, app) -> str:
+    """The token a form carries for this raw session value."""
+    return _signer(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key).dumps(raw)
+
+
 def csrf_token() -> str:
     """The signed token for this request (one per request, as Flask-WTF's)."""
-    config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    field = field_name(current_app.config)
     if field not in g:
         if not isinstance(session.get(field), str):
-            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - Flask-WTF's raw token
-        secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        setattr(g, field, _signer(secret).dumps(session[field]))
+            session[field] = new_raw_token()
+        setattr(g, field, signed(session[field], current_app))
     return g.get(field)
 
 

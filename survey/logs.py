@@ -79,10 +79,27 @@ def configure(app: Flask) -> None:
         logger.propagate = False
 
 
+def request_id(incoming: str) -> str:
+    """The proxy's request id when it looks like one, else a new one."""
+    return incoming if _VALID_ID.match(incoming) else secrets.token_hex(16)  # as uuid4().hex
+
+
 def _start() -> None:
-    incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = incoming if _VALID_ID.match(incoming) else secrets.token_hex(16)  # as uuid4().hex
+    g.request_id = request_id(request.headers.get(REQUEST_ID_HEADER, ""))
     g.request_started = time.perf_counter()
+
+
+def log_request(fields: dict) -> None:
+    """The request's one log line (fields: method, rule, endpoint, status, ms, ...)."""
+    log = logging.getLogger(LOGGER_NAME)
+    if log.isEnabledFor(logging.INFO):
+        # makeRecord + handle: Logger.info would also walk the stack to find the
+        # caller (one line per request; the formatter does not print it).
+        log.handle(
+            log.makeRecord(
+                LOGGER_NAME, logging.INFO, __file__, 0, "request", (), None, extra={"fields": fields}
+            )
+        )
 
 
 def _finish(response):
@@ -105,11 +122,7 @@ def _finish(response):
         "ms": round((time.perf_counter() - started) * 1000, 1),
         "user_id": user_id,
     }
-    # makeRecord + handle: Logger.info would also walk the stack to find the
-    # caller (one line per request; the formatter does not print it).
-    log.handle(
-        log.makeRecord(LOGGER_NAME, logging.INFO, __file__, 0, "request", (), None, extra={"fields": fields})
-    )
+    log_request(fields)
     return response
 
 

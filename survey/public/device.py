@@ -8,6 +8,7 @@ to today's. A browser that refuses cookies falls back to its network key.
 import secrets
 
 from flask import current_app, request
+from werkzeug.http import dump_cookie
 
 from survey.netid import client_network_key, daily_key
 
@@ -26,15 +27,20 @@ def device_rate_key() -> str:
     return device_key() or client_network_key()
 
 
+def new_device_cookie(config) -> str:
+    """A Set-Cookie value with a new random device token (HttpOnly, a year)."""
+    return dump_cookie(
+        DEVICE_COOKIE,
+        secrets.token_urlsafe(18),
+        max_age=365 * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=config["SESSION_COOKIE_SECURE"],
+    )
+
+
 def remember_device(response):
-    """Give a first-time browser its random device cookie (HttpOnly, a year)."""
+    """Give a first-time browser its device cookie."""
     if not request.cookies.get(DEVICE_COOKIE):
-        response.set_cookie(
-            DEVICE_COOKIE,
-            secrets.token_urlsafe(18),
-            max_age=365 * 86400,
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
+        response.headers.add("Set-Cookie", new_device_cookie(current_app.config))
     return response

@@ -39,6 +39,8 @@ from survey.public.forms import new_nonce
 CACHED_ARGS = frozenset({"lang", "again"})
 MAX_PAGES = 2000  # a worker's whole cache is dropped beyond this (bounded memory)
 NONCE, CSRF = "nonce", "csrf"
+PAGE_KEY = "hailong.form_page"  # WSGI environ: this response is the blank page kept under this key
+PAGE_SLOTS = "hailong.form_page_slots"  # ... and the per-visit values it carries
 # Committed changes to these tables can change what a form page shows.
 WATCHED_TABLES = frozenset(
     {
@@ -112,13 +114,22 @@ def _key() -> tuple | None:
     return (id(current_app._get_current_object()), normalise(code), select_locale(), request.query_string)
 
 
+def current(key: tuple | None, ttl: float) -> CachedPage | None:
+    """The page kept under key, unless it is older than ttl seconds."""
+    page = _pages.get(key) if key is not None and ttl > 0 else None
+    if page is None or time.monotonic() - page.stored_at >= ttl:
+        return None
+    return page
+
+
 def lookup(gzipped: bool) -> tuple[int, bytes] | None:
     """(point id, the page with a fresh token and nonce) from the cache, or None."""
     ttl = current_app.config["FORM_PAGE_CACHE_SECONDS"]
     key = _key() if ttl > 0 else None
-    page = _pages.get(key) if key is not None else None
-    if page is None or time.monotonic() - page.stored_at >= ttl:
+    page = current(key, ttl)
+    if page is None:
         return None
+    request.environ[PAGE_KEY], request.environ[PAGE_SLOTS] = key, page.slots
     return page.point_id, page.body({NONCE: new_nonce, CSRF: csrf_token}, gzipped)
 
 
@@ -144,6 +155,10 @@ def store(point_id: int, page: str, nonce: str) -> None:
         _pages.clear()
     slots = tuple(slot for _index, slot, _value in found)
     _pages[key] = CachedPage(point_id, time.monotonic(), tuple(parts), slots, deflated, zlib.crc32(parts[0]))
+    request.environ[PAGE_KEY], request.environ[PAGE_SLOTS] = (
+        key,
+        slots,
+    )  # fast_form.py learns from this answer
 
 
 @event.listens_for(Session, "after_flush")

@@ -163,6 +163,12 @@ def check_submit_limits() -> None:
     so the same buckets), for the WSGI-level submit of fast_submit.py."""
 
 
+@limiter.limit(_limit("RATELIMIT_FORM_NETWORK"), methods=["GET"], scope="form-network")
+def check_form_limit() -> None:
+    """The form page's per-network limit on its own (same scope and key as the
+    view's, so the same bucket), for the fast answer of fast_form.py."""
+
+
 def active_point(code: str):
     """An active point's columns (point_ref.py) for a submit or its thank-you
     page; an unknown or retired code takes load_point's way to the same
