@@ -3,7 +3,12 @@ beside a bare Flask page and a bare one-row insert in the same run, with the
 same server settings, on SQLite (WAL) and PostgreSQL, at 16 and 64
 connections (issue 5; baselines and targets: perf-baselines.md).
 
-    .venv/bin/python -m bench.survey_bench [--duration 10] [--conns 16,64] [--db sqlite,postgres]
+    .venv/bin/python -m bench.survey_bench [--duration 5] [--rounds 3] [--conns 16,64] [--db sqlite,postgres]
+
+Both servers run side by side and the bare and real runs alternate, round
+after round; each figure is the median round. A shared machine's load moves
+within minutes, and a bare run measured minutes before the real one made the
+ratio swing by tens of points.
 
 Needs wrk (scripts/install-test-deps.sh installs it). Every server is started
 here, on 127.0.0.1 only, and stopped by its pid. The real app runs with rate
@@ -203,7 +208,27 @@ def answers_body(csrf: str) -> str:
     return f"csrf_token={quote(csrf)}&{answers}&Q10={quote(COMMENT)}"
 
 
-def measure(db_name: str, url: str, conns: list[int], seconds: int) -> list[dict]:
+def _scripts(label: str, code: str, seed: dict) -> dict:
+    """The page and submit scripts for one app (the submit's run id is filled in per run)."""
+    browser = {"Accept-Encoding": "gzip", "Accept-Language": "vi-VN,vi;q=0.9"}
+    if label == "bare":
+        return {"page": _get_script("/hello", browser), "path": f"/submit/{code}", "table": "bare_responses"}
+    return {"page": _get_script(f"/s/{code}", browser), "path": f"/s/{code}", "table": "responses"} | {
+        "cookie": seed["cookie"]
+    }
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The round with the median req/s (its own p50/p99), every round's req/s,
+    and the errors and stored rows of all rounds together."""
+    ordered = sorted(runs, key=lambda run: run["rps"])
+    totals = {key: sum(run.get(key, 0) for run in runs) for key in ("errors", "stored")}
+    return ordered[len(ordered) // 2] | totals | {"rounds": [round(run["rps"]) for run in runs]}
+
+
+def measure(db_name: str, url: str, conns: list[int], seconds: int, rounds: int) -> list[dict]:
+    """Both servers up side by side; bare and real runs alternate, round after
+    round, so a change in the machine's load falls on both alike."""
     seed = prepare(url)
     code = seed["code"]
     env = {
@@ -216,45 +241,52 @@ def measure(db_name: str, url: str, conns: list[int], seconds: int) -> list[dict
         "TRUSTED_PROXIES": "1",  # as behind nginx: the citizen's address comes in X-Forwarded-For
         "PUBLIC_BASE_URL": "http://127.0.0.1",
     }
-    browser = {"Accept-Encoding": "gzip", "Accept-Language": "vi-VN,vi;q=0.9"}
     body = answers_body(seed["csrf"])
-    rows = []
-    for label, app, ready in (("bare", "bench.bare_app:app", "/hello"), ("real", "wsgi:app", "/healthz")):
-        server = Server(app, env, ready)
-        try:
-            if label == "bare":
-                page = _get_script("/hello", browser)
-                submit_path, table, cookie = f"/submit/{code}", "bare_responses", ""
-            else:
-                page = _get_script(f"/s/{code}", browser)
-                submit_path, table, cookie = f"/s/{code}", "responses", seed["cookie"]
-            wrk(server.url, page, 16, 3)  # warm-up
-            for c in conns:
-                result = wrk(server.url, page, c, seconds)
-                rows.append(
-                    {"db": db_name, "kind": "page", "app": label, "conns": c, **result}
-                    | {"load": os.getloadavg()[0]}
-                )
-                before = count_rows(url, table)
-                run_id = f"{label}{c}{int(time.time() * 1000)}"
-                result = wrk(server.url, _post_script(submit_path, body, cookie, run_id), c, seconds)
-                stored = count_rows(url, table) - before
-                # Distinct citizens: nothing may look like a burst (the app would exclude it).
-                excluded = count_rows(url, "response_exclusions") if label == "real" else 0
-                rows.append(
-                    {"db": db_name, "kind": "submit", "app": label, "conns": c, "stored": stored, **result}
-                    | {"excluded": excluded, "load": os.getloadavg()[0]}
-                )
-        finally:
+    servers = {}
+    try:
+        servers["bare"] = Server("bench.bare_app:app", env, "/hello")
+        servers["real"] = Server("wsgi:app", env, "/healthz")
+        scripts = {label: _scripts(label, code, seed) for label in servers}
+        for label, server in servers.items():
+            wrk(server.url, scripts[label]["page"], 16, 3)  # warm-up
+        rows = []
+        for c in conns:
+            for kind in ("page", "submit"):
+                runs = {label: [] for label in servers}
+                for _ in range(rounds):
+                    for label, server in servers.items():
+                        runs[label].append(
+                            _one_run(kind, server, scripts[label], url, body, c, seconds, label)
+                        )
+                for label in servers:
+                    rows.append(
+                        {"db": db_name, "kind": kind, "app": label, "conns": c} | _median_run(runs[label])
+                    )
+    finally:
+        for server in servers.values():
             server.stop()
     return rows
+
+
+def _one_run(kind, server, script, url, body, conns, seconds, label) -> dict:
+    if kind == "page":
+        return wrk(server.url, script["page"], conns, seconds) | {"load": os.getloadavg()[0]}
+    before = count_rows(url, script["table"])
+    run_id = f"{label}{conns}{int(time.time() * 1000)}"
+    result = wrk(
+        server.url, _post_script(script["path"], body, script.get("cookie", ""), run_id), conns, seconds
+    )
+    stored = count_rows(url, script["table"]) - before
+    # Distinct citizens: nothing may look like a burst (the app would exclude it).
+    excluded = count_rows(url, "response_exclusions") if label == "real" else 0
+    return result | {"stored": stored, "excluded": excluded, "load": os.getloadavg()[0]}
 
 
 def report(rows: list[dict]) -> str:
     lines = [
         f"{'db':9} {'what':7} {'conns':>5} {'bare req/s':>10} {'real req/s':>10} {'ratio':>6} {'target':>6} "
         f"{'bare p50/p99 ms':>16} {'real p50/p99 ms':>16} {'real errors':>11} {'stored':>8} {'excluded':>8} "
-        f"{'load':>5}  verdict"
+        f"{'load':>5}  verdict  (req/s per round: real / bare)"
     ]
     for real in [r for r in rows if r["app"] == "real"]:
         bare = next(
@@ -271,15 +303,17 @@ def report(rows: list[dict]) -> str:
         lines.append(
             f"{real['db']:9} {real['kind']:7} {real['conns']:>5} {bare['rps']:>10.0f} {real['rps']:>10.0f} "
             f"{ratio:>6.0%} {target:>6.0%} {bare['p50']:>7.1f}/{bare['p99']:<8.1f} {real['p50']:>7.1f}/{real['p99']:<8.1f} "
-            f"{real['errors']:>11} {real.get('stored', ''):>8} {real.get('excluded', ''):>8} {real['load']:>5.1f}  "
-            f"{'meets target' if ok else 'BELOW TARGET'}"
+            f"{real['errors']:>11} {real['stored'] if real['kind'] == 'submit' else '':>8} "
+            f"{real.get('excluded', ''):>8} {real['load']:>5.1f}  {'meets target' if ok else 'BELOW TARGET'}"
+            f"  ({' '.join(map(str, real['rounds']))} / {' '.join(map(str, bare['rounds']))})"
         )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating bare/real runs; the median counts")
     parser.add_argument("--conns", default="16,64")
     parser.add_argument("--db", default="sqlite,postgres")
     args = parser.parse_args()
@@ -292,7 +326,7 @@ def main() -> None:
             print(report(rows), flush=True)  # figures so far, in case a later database fails
         if db_name == "sqlite":
             folder = tempfile.mkdtemp(prefix="survey-bench-")
-            rows += measure("sqlite", f"sqlite:///{folder}/bench.sqlite3", conns, args.duration)
+            rows += measure("sqlite", f"sqlite:///{folder}/bench.sqlite3", conns, args.duration, args.rounds)
             shutil.rmtree(folder, ignore_errors=True)
         else:
             sys.path.insert(0, str(ROOT))
@@ -300,13 +334,13 @@ def main() -> None:
 
             cluster = Cluster().start()
             try:
-                rows += measure("postgres", cluster.url(), conns, args.duration)
+                rows += measure("postgres", cluster.url(), conns, args.duration, args.rounds)
             finally:
                 cluster.destroy()
     text = report(rows)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     header = (
-        f"survey_bench {stamp}: gunicorn {' '.join(WORKERS)}; wrk -t1 {args.duration}s per run on the same "
+        f"survey_bench {stamp}: gunicorn {' '.join(WORKERS)}; wrk -t1, {args.rounds} alternating bare/real rounds of {args.duration}s (median) on the same "
         f"{os.cpu_count()} cores; page = GET with gzip; submit = one POST with 9 answers + comment.\n"
     )
     print(header + text)
