@@ -28,12 +28,11 @@ import time
 from dataclasses import dataclass
 
 from flask import Flask
-from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from survey.csrf_tokens import field_name, new_raw_token, signed
-from survey.extensions import limiter
+from survey.extensions import within_limits
 from survey.logs import REQUEST_ID_HEADER, log_request, request_id
 from survey.public import form_pages
 from survey.public.device import DEVICE_COOKIE, new_device_cookie
@@ -163,17 +162,10 @@ class FastFormPage:
         return [body]
 
     def within_limits(self, environ) -> bool:
-        """The form page's own rate limit, when limits are on (same bucket as the view)."""
-        if not limiter.enabled:
-            return True
+        """The form page's own rate limit (same bucket as the view's)."""
         from survey.public.survey import check_form_limit
 
-        try:
-            with self.app.request_context(environ):
-                check_form_limit()
-        except RateLimitExceeded:
-            return False
-        return True
+        return within_limits(self.app, environ, check_form_limit)
 
     def count_scan(self, point_id: int) -> None:
         from survey.public.survey import count_scan_quietly

@@ -30,7 +30,6 @@ error before the commit. tests/test_fast_submit.py holds the two paths side by s
 
 import io
 import logging
-import secrets
 import time
 from urllib.parse import parse_qsl
 
@@ -41,12 +40,13 @@ from werkzeug.http import dump_cookie, parse_cookie
 from werkzeug.utils import redirect
 
 from survey import csrf_tokens, headers
-from survey.extensions import limiter
+from survey.extensions import within_limits
 from survey.i18n import LANG_COOKIE, LOCALES, _best_match
-from survey.logs import _VALID_ID, LOGGER_NAME, REQUEST_ID_HEADER
+from survey.logs import REQUEST_ID_HEADER, log_request
+from survey.logs import request_id as new_request_id
 from survey.models.response import CHANNEL_QR
 from survey.netid import daily_key
-from survey.public.device import DEVICE_COOKIE
+from survey.public.device import DEVICE_COOKIE, new_device_cookie
 from survey.public.posted import URLENCODED, accept
 from survey.responses import rollback_or_drop
 
@@ -169,26 +169,16 @@ class FastSubmit:
         return point_code, tokens.for_response(response)
 
     def within_limits(self, environ) -> bool:
-        """The submit's own rate limits, when limits are on (same buckets as the view)."""
-        if not limiter.enabled:
-            return True
-        from flask_limiter import RateLimitExceeded
-
+        """The submit's own rate limits (same buckets as the view's decorators)."""
         from survey.public.survey import check_submit_limits
 
-        try:
-            with self.app.request_context(environ):
-                check_submit_limits()
-        except RateLimitExceeded:
-            return False
-        return True
+        return within_limits(self.app, environ, check_submit_limits)
 
     def reply(self, environ, route: str, location: str, session: dict, cookies, started: float):
         app, config = self.app, self.app.config
         interface = app.session_interface
         content = redirect(location, 302).get_data()
-        request_id = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = request_id if _VALID_ID.match(request_id) else secrets.token_hex(16)
+        request_id = new_request_id(environ.get("HTTP_X_REQUEST_ID", ""))
         session_cookie = dump_cookie(
             interface.get_cookie_name(app),
             interface.get_signing_serializer(app).dumps(session),
@@ -212,8 +202,12 @@ class FastSubmit:
         if environ.get("wsgi.url_scheme") == "https":
             reply_headers.append(("Strict-Transport-Security", headers.HSTS))
         if not cookies.get(DEVICE_COOKIE):
-            reply_headers.append(("Set-Cookie", _device_cookie(config)))
-        _log_line(route, request_id, started)
+            reply_headers.append(("Set-Cookie", new_device_cookie(config)))
+        rule, endpoint = ROUTES[route]
+        log_request(
+            {"request_id": request_id, "method": "POST", "rule": rule, "endpoint": endpoint, "status": 302}
+            | {"ms": round((time.perf_counter() - started) * 1000, 1), "user_id": None}
+        )
         return "302 FOUND", reply_headers, content
 
 
@@ -269,39 +263,6 @@ def _locale(environ, cookies) -> str:
     if chosen in LOCALES:
         return chosen
     return _best_match(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
-
-
-def _device_cookie(config) -> str:
-    """device.remember_device's cookie for a first-time browser."""
-    return dump_cookie(
-        DEVICE_COOKIE,
-        secrets.token_urlsafe(18),
-        max_age=365 * 86400,
-        httponly=True,
-        samesite="Lax",
-        secure=config["SESSION_COOKIE_SECURE"],
-    )
-
-
-def _log_line(route: str, request_id: str, started: float) -> None:
-    """logs._finish's line for this request."""
-    logger = logging.getLogger(LOGGER_NAME)
-    if not logger.isEnabledFor(logging.INFO):
-        return
-    rule, endpoint = ROUTES[route]
-    fields = {
-        "request_id": request_id,
-        "method": "POST",
-        "rule": rule,
-        "endpoint": endpoint,
-        "status": 302,
-        "ms": round((time.perf_counter() - started) * 1000, 1),
-        "user_id": None,
-    }
-    record = logger.makeRecord(
-        LOGGER_NAME, logging.INFO, __file__, 0, "request", (), None, extra={"fields": fields}
-    )
-    logger.handle(record)
 
 
 def install(app: Flask) -> None:
