@@ -61,6 +61,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "EVIDENCE_XLSX_SHEET_ROWS": _int(env, "EVIDENCE_XLSX_SHEET_ROWS", 1_000_000),
         # A job whose progress has not moved for this long lost its worker: marked failed.
         "EVIDENCE_JOB_STALL_SECONDS": _int(env, "EVIDENCE_JOB_STALL_SECONDS", 900),
+        "POSTER_JOB_STALL_SECONDS": _int(env, "POSTER_JOB_STALL_SECONDS", 900),
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
         "SQLITE_SYNCHRONOUS": env.get("SQLITE_SYNCHRONOUS", "NORMAL"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),

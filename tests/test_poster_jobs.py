@@ -1,9 +1,16 @@
 """Batch posters from the admin UI: a background job, scope-checked, downloadable."""
 
+import os
+import socket
+import subprocess
+import sys
+from datetime import timedelta
+
 import pytest
 
 from survey.extensions import db
 from survey.models import PosterJob
+from survey.models.types import utcnow
 from survey.posters import jobs
 from tests import factories
 from tests.qrdecode import decode_pdf, pdf_text, words
@@ -108,3 +115,41 @@ def test_retired_point_gets_no_poster(client, runner, login, province):
     login(factories.user("admin@t.vn", "admin"))
     refused = client.get(f"/posters/point/{province.point_a.code}.pdf")
     assert refused.status_code == 409 and "điểm thay thế" in refused.text
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _job(agency, **columns) -> PosterJob:
+    job = PosterJob(agency=agency, layout="a4", status="running", points=12, done=3, **columns)
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def test_a_job_whose_worker_died_says_interrupted_not_running(app, client, login, province):
+    """Killed, restarted or stalled workers leave no job "running" for ever (job_liveness.py)."""
+    login(factories.user("admin@t.vn", "admin"))
+    old = utcnow() - timedelta(seconds=app.config["POSTER_JOB_STALL_SECONDS"] + 60)
+    dead = _job(province.commune_a, worker=f"{socket.gethostname()}:{_dead_pid()}", heartbeat_at=utcnow())
+    stalled = _job(province.commune_a, worker="other-host:7", heartbeat_at=old)
+    live = _job(province.commune_a, worker="other-host:8", heartbeat_at=utcnow())
+    page = client.get(f"/posters/jobs/{dead.id}").text
+    assert "Việc tạo tệp đã bị gián đoạn" in page and 'http-equiv="refresh"' not in page
+    assert "Bị gián đoạn" in client.get("/posters/").text
+    live_page = client.get(f"/posters/jobs/{live.id}").text
+    assert "Đang tạo: 3/12 áp phích." in live_page and 'http-equiv="refresh"' in live_page
+    db.session.expire_all()
+    status = {job.id: (job.status, job.error) for job in db.session.scalars(db.select(PosterJob))}
+    assert status[dead.id] == status[stalled.id] == ("failed", "abandoned")
+    assert status[live.id] == ("running", None)
+
+
+def test_a_finished_job_keeps_its_worker_and_last_heartbeat(client, login, province, poster_dir):
+    login(factories.user("admin@t.vn", "admin"))
+    _response, job_id = _start(client, "T01-XA")
+    job = db.session.get(PosterJob, job_id)
+    assert job.status == "done" and job.worker.endswith(f":{os.getpid()}") and job.heartbeat_at is not None

@@ -5,12 +5,11 @@ to the job row after every batch of rows, so any worker can show it. The row
 also names its worker ("host:pid") and beats on every step: a job whose
 worker is gone (a restart, a recycled or killed worker) or whose heartbeat
 stalled for EVIDENCE_JOB_STALL_SECONDS is marked failed by the next worker
-that shows or starts a pack (fail_abandoned), never left "running".
+that shows or starts a pack (fail_abandoned, job_liveness.py), never left "running".
 """
 
 import logging
 import os
-import socket
 import threading
 from datetime import datetime, timedelta
 from functools import partial
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from survey.evidence.pack import build_pack
 from survey.evidence.scope import EvidenceScope
 from survey.extensions import db
+from survey.job_liveness import abandoned, worker_name
 from survey.models import EvidenceJob
 from survey.models.evidence import JOB_DONE, JOB_FAILED, JOB_QUEUED, JOB_RUNNING
 from survey.models.types import utcnow
@@ -41,10 +41,6 @@ def pack_path(job: EvidenceJob) -> str:
     return os.path.join(
         folder, f"evidence-{job.id}-{job.agency.code}-{job.date_from:%Y%m%d}-{job.date_to:%Y%m%d}.zip"
     )
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def start(job: EvidenceJob) -> threading.Thread:
@@ -119,29 +115,10 @@ def fail_abandoned(now: datetime | None = None) -> int:
     waiting = select(EvidenceJob).where(EvidenceJob.status.in_((JOB_QUEUED, JOB_RUNNING)))
     failed = 0
     for job in db.session.scalars(waiting):
-        if job.id not in _threads and _abandoned(job, now - stall):
+        if job.id not in _threads and abandoned(job.worker, job.heartbeat_at or job.created_at, now - stall):
             job.status, job.error, job.finished_at = JOB_FAILED, ABANDONED, now
             failed += 1
     if failed:
         log.warning("evidence: %d pack job(s) lost their worker, marked failed", failed)
     db.session.commit()
     return failed
-
-
-def _abandoned(job: EvidenceJob, stalled_before: datetime) -> bool:
-    if (job.heartbeat_at or job.created_at) < stalled_before:
-        return True
-    host, _, pid = (job.worker or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False  # another machine's worker: only its heartbeat tells
-    return int(pid) == os.getpid() or not _alive(int(pid))  # ours with no thread: it ended
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -31,6 +31,10 @@ class PosterJob(db.Model):
     points: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(String(500))
+    # "host:pid" of the worker making the file, and when it last showed life
+    # (job_liveness.py): how a job whose worker died is told from one in progress.
+    worker: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     agency: Mapped[Agency] = relationship()
     requested_by: Mapped[User | None] = relationship()

@@ -2,26 +2,29 @@
 never work inside a request (perf-baselines: ~0.1-0.3 s per poster).
 
 A thread per job, with its own app context and session; progress is written
-to the poster_jobs row so any worker process can show it. A job whose process
-died stays "running" with no thread: is_stale() says so on the page.
+to the poster_jobs row so any worker process can show it. The row names its
+worker and beats with the progress: a job whose worker died or stalled for
+POSTER_JOB_STALL_SECONDS is marked failed ("abandoned") by the next worker that
+shows or starts posters (fail_abandoned, job_liveness.py).
 """
 
 import logging
 import os
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from survey.extensions import db
+from survey.job_liveness import abandoned, worker_name
 from survey.models import Agency, PosterJob, User
 from survey.models.poster_job import JOB_DONE, JOB_FAILED, JOB_QUEUED, JOB_RUNNING
 from survey.models.types import utcnow
 from survey.posters.service import build_pdf, points_for
 
 log = logging.getLogger(__name__)
-STALE_AFTER = timedelta(hours=2)
+ABANDONED = "abandoned"  # the error of a job whose worker is gone
 PROGRESS_EVERY = 10  # points between progress commits
 _threads: dict[int, threading.Thread] = {}
 
@@ -49,6 +52,9 @@ def file_path(job: PosterJob) -> str:
 
 
 def start(job: PosterJob, with_logo: bool = False) -> threading.Thread:
+    fail_abandoned()
+    job.worker, job.heartbeat_at = worker_name(), utcnow()
+    db.session.commit()
     app = current_app._get_current_object()  # noqa: SLF001 - the thread needs the real app
     thread = threading.Thread(
         target=_run_in_app, args=(app, job.id, with_logo), name=f"posters-{job.id}", daemon=True
@@ -78,6 +84,7 @@ def run(job_id: int, with_logo: bool = False) -> PosterJob:
     job = db.session.get(PosterJob, job_id)
     points = points_for(job.agency, job.subtree)
     job.status, job.points = JOB_RUNNING, len(points)
+    job.worker, job.heartbeat_at = worker_name(), utcnow()
     db.session.commit()
     try:
         if not points:
@@ -114,12 +121,25 @@ def _progress(job_id: int):
             # Its own short transaction: committing the session would expire
             # every point being drawn and reload them one by one.
             with db.engine.begin() as connection:
-                connection.execute(update(PosterJob).where(PosterJob.id == job_id).values(done=done["n"]))
+                beat = {"done": done["n"], "heartbeat_at": utcnow()}
+                connection.execute(update(PosterJob).where(PosterJob.id == job_id).values(beat))
 
     return advance
 
 
-def is_stale(job: PosterJob) -> bool:
-    """Queued or running for hours with no thread here: its worker died."""
-    waiting = job.status in (JOB_QUEUED, JOB_RUNNING) and job.id not in _threads
-    return waiting and utcnow() - job.created_at > STALE_AFTER
+def fail_abandoned(now: datetime | None = None) -> int:
+    """Mark failed the queued or running jobs that nobody is making any more."""
+    now = now or utcnow()
+    stalled_before = now - timedelta(seconds=current_app.config["POSTER_JOB_STALL_SECONDS"])
+    waiting = select(PosterJob).where(PosterJob.status.in_((JOB_QUEUED, JOB_RUNNING)))
+    failed = 0
+    for job in db.session.scalars(waiting):
+        if job.id not in _threads and abandoned(
+            job.worker, job.heartbeat_at or job.created_at, stalled_before
+        ):
+            job.status, job.error, job.finished_at = JOB_FAILED, ABANDONED, now
+            failed += 1
+    if failed:
+        log.warning("posters: %d job(s) lost their worker, marked failed", failed)
+    db.session.commit()
+    return failed

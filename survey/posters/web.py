@@ -74,9 +74,10 @@ def index():
             )
             jobs.start(job, with_logo=form.logo.data)
             return redirect(url_for("posters.job", job_id=job.id))
+    jobs.fail_abandoned()
     page = paginate(_jobs_in_scope())
     status = 422 if form.errors else 200
-    return render_template("posters/index.html", form=form, page=page, is_stale=jobs.is_stale), status
+    return render_template("posters/index.html", form=form, page=page), status
 
 
 def _scoped_job(job_id: int) -> PosterJob:
@@ -88,8 +89,9 @@ def _scoped_job(job_id: int) -> PosterJob:
 @bp.get("/jobs/<int:job_id>")
 @any_staff_role
 def job(job_id: int):
+    jobs.fail_abandoned()
     item = _scoped_job(job_id)
-    return render_template("posters/job.html", job=item, stale=jobs.is_stale(item))
+    return render_template("posters/job.html", job=item)
 
 
 @bp.get("/jobs/<int:job_id>.pdf")
