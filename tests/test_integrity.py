@@ -276,3 +276,32 @@ def test_answer_label_and_scale_are_sealed(sealed):
     )
     db.session.commit()
     assert verify().problems == [f"Lá #{leaf_of(target)}: phiếu id {target.id} đã bị sửa sau khi niêm phong."]
+
+
+def test_a_backlog_is_sealed_in_batches_without_skipping_or_repeating_ties(province, app, monkeypatch):
+    """The sealer reads unsealed ids a batch at a time, after the last (stamp, id):
+    responses sharing one timestamp across a batch boundary are each sealed once."""
+    from survey.integrity import sealer
+
+    monkeypatch.setitem(app.config, "INTEGRITY_SETTLE_SECONDS", 0)
+    monkeypatch.setattr(sealer, "BATCH", 3)
+    responses = [factories.answer(province.point_a, overall=5) for _ in range(8)]
+    same_moment = utcnow() - timedelta(minutes=1)
+    db.session.execute(
+        Response.__table__.update()
+        .where(Response.id.in_([r.id for r in responses[1:6]]))
+        .values(submitted_at=same_moment)
+    )
+    db.session.commit()
+    assert [len(ids) for ids in sealer.unsealed_batches("response", None, utcnow(), size=3)] == [3, 3, 2]
+    batches = []
+    original = sealer.unsealed_batches
+    monkeypatch.setattr(
+        sealer, "unsealed_batches", lambda *a, **k: (batches.append(b) or b for b in original(*a, **k))
+    )
+    record = seal()
+    assert [len(ids) for ids in batches] == [3, 3, 2]  # the seal itself read in batches
+    sealed_ids = db.session.scalars(select(SealedLeaf.record_id).order_by(SealedLeaf.leaf_index)).all()
+    assert sorted(sealed_ids) == sorted(r.id for r in responses) and record.tree_size == 8
+    assert sealed_ids[:5] == sorted(r.id for r in responses[1:6])  # the tied moment first, in id order
+    assert verify().ok

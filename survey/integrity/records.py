@@ -4,8 +4,6 @@ Core rows (not ORM objects) keep sealing and verifying a million responses
 light; the leaf encoder only needs attribute access.
 """
 
-from collections.abc import Iterable
-
 from sqlalchemy import select
 
 from survey.extensions import db
@@ -45,11 +43,6 @@ EXCLUSION_COLUMNS = (
     ResponseExclusion.created_by_id,
     ResponseExclusion.created_at,
 )
-
-
-def batched(items: list, size: int = BATCH) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def answers_by_response(ids: list[int]) -> dict[int, list]:

@@ -10,16 +10,16 @@ out on purpose: verification reports them as insertions.
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, func, insert, or_, select
 
 from survey.extensions import db
 from survey.integrity.leaves import KIND_EXCLUSION, KIND_RESPONSE, LEAF_VERSION, leaf_hash
 from survey.integrity.merkle import TreeBuilder
-from survey.integrity.records import batched, encoded
+from survey.integrity.records import BATCH, encoded
 from survey.models import IntegritySeal, Response, ResponseExclusion, SealedLeaf
 from survey.models.types import utcnow
 
@@ -45,14 +45,29 @@ def latest_seal() -> IntegritySeal | None:
     return db.session.scalar(select(IntegritySeal).order_by(IntegritySeal.id.desc()).limit(1))
 
 
-def unsealed_ids(kind: str, since: datetime | None, cutoff: datetime) -> list[int]:
-    """Records of `kind` stamped in [since, cutoff) that no leaf holds yet."""
+def unsealed_batches(
+    kind: str, since: datetime | None, cutoff: datetime, size: int = BATCH
+) -> Iterator[list[int]]:
+    """Ids of the records of `kind` stamped in [since, cutoff) that no leaf
+    holds yet, in (stamp, id) order, `size` at a time. Each batch starts after
+    the last (stamp, id) of the one before, so the first seal of a backlog of
+    millions (an imported history) never holds all their ids at once."""
     model, stamp = STAMPS[kind]
     leaf = and_(SealedLeaf.kind == kind, SealedLeaf.record_id == model.id)
-    stmt = select(model.id).outerjoin(SealedLeaf, leaf).where(SealedLeaf.leaf_index.is_(None), stamp < cutoff)
+    stmt = (
+        select(model.id, stamp)
+        .outerjoin(SealedLeaf, leaf)
+        .where(SealedLeaf.leaf_index.is_(None), stamp < cutoff)
+    )
     if since is not None:
         stmt = stmt.where(stamp >= since)
-    return list(db.session.scalars(stmt.order_by(stamp, model.id)))
+    stmt = stmt.order_by(stamp, model.id).limit(size)
+    rows = db.session.execute(stmt).all()
+    while rows:
+        yield [record_id for record_id, _stamp in rows]
+        last_id, last_stamp = rows[-1]
+        after = or_(stamp > last_stamp, and_(stamp == last_stamp, model.id > last_id))
+        rows = db.session.execute(stmt.where(after)).all() if len(rows) == size else []
 
 
 def stored_tree(size: int) -> TreeBuilder:
@@ -79,7 +94,7 @@ def seal(now: datetime | None = None, progress: Callable[[int], None] | None = N
     db.session.flush()
     builder = stored_tree(start)
     for kind in (KIND_RESPONSE, KIND_EXCLUSION):
-        for ids in batched(unsealed_ids(kind, since, cutoff)):
+        for ids in unsealed_batches(kind, since, cutoff, size=BATCH):
             _append(record, kind, ids, builder)
             if progress:
                 progress(len(ids))
