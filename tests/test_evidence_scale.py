@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select, text
 
 from survey.evidence import jobs
@@ -116,6 +117,22 @@ def test_job_whose_worker_died_is_marked_failed_on_the_next_visit(province, clie
     assert "Bị gián đoạn" in page and "Đang tạo" not in page and 'http-equiv="refresh"' not in page
     db.session.expire_all()
     assert db.session.get(EvidenceJob, dead.id).status == "failed"
+    refresh()  # the test's shared app context caches the locale; a server has one per request
+    english = client.get(f"/evidence/packs/{dead.id}?lang=en").get_data(as_text=True)
+    refresh()
+    assert "Interrupted: the process making the pack stopped part-way." in english
+
+
+def test_a_failed_pack_says_so_without_the_exception_text(province, client, committee, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("SELECT comment FROM responses -- internal detail")
+
+    monkeypatch.setattr(jobs, "build_pack", broken)
+    job = _job(province, status="queued")
+    assert jobs.run(job.id).status == "failed"
+    page = client.get(f"/evidence/packs/{job.id}").get_data(as_text=True)
+    assert "Không tạo được tệp. Vui lòng thử lại hoặc báo quản trị hệ thống." in page
+    assert "RuntimeError" in page and "SELECT comment" not in page
 
 
 def test_stalled_heartbeat_fails_a_job_of_another_machine_but_a_live_one_runs_on(

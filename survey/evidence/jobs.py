@@ -28,7 +28,7 @@ from survey.summaries import summarise
 
 log = logging.getLogger(__name__)
 _threads: dict[int, threading.Thread] = {}
-ABANDONED = "Bị gián đoạn: tiến trình tạo gói đã dừng giữa chừng. Vui lòng tạo lại gói."
+ABANDONED = "abandoned"  # the error of a job whose worker is gone (the page says it in the reader's language)
 
 
 def scope_of(job: EvidenceJob) -> EvidenceScope:
@@ -83,7 +83,8 @@ def run(job_id: int) -> EvidenceJob:
         log.exception("evidence pack %s failed", job_id)
         db.session.rollback()
         job = db.session.get(EvidenceJob, job_id)
-        job.status, job.error, job.finished_at = JOB_FAILED, str(exc)[:500], utcnow()
+        # The kind of failure only: an exception's message can quote SQL or a citizen's comment.
+        job.status, job.error, job.finished_at = JOB_FAILED, type(exc).__name__[:500], utcnow()
         db.session.commit()
         return job
     job = db.session.get(EvidenceJob, job_id)
