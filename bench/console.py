@@ -23,6 +23,7 @@ from datetime import timedelta
 from flask_migrate import upgrade
 from sqlalchemy import insert
 
+from bench.common import sample_ms
 from survey import agency_changes, create_app
 from survey.agencies import create_agency, get_by_code
 from survey.extensions import db
@@ -67,12 +68,7 @@ def _build(groups: int, per_group: int, responses: int) -> None:
 
 
 def _timed(action, repeat: int = 5) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+    return sample_ms(action, repeat)
 
 
 def _line(name: str, times: list[float], baseline_name: str, baseline: list[float]) -> None:

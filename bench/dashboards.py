@@ -27,9 +27,7 @@ Results are printed and written to bench/results/dashboards-<engine>.json.
 """
 
 import argparse
-import contextlib
 import csv
-import fcntl
 import json
 import os
 import sqlite3
@@ -42,6 +40,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import bindparam, insert, select, text
 
+from bench.common import bench_lock, sample_ms
 from survey import PROJECT_ROOT, create_app, periods
 from survey.agencies import create_agency, subtree_ids
 from survey.extensions import db
@@ -201,12 +200,7 @@ def load_postgres(n: int, agency_ids, points, procedures, version_id, questions)
 
 def _times(call, repeat: int) -> dict:
     call()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
+    samples = sorted(sample_ms(call, repeat))
     p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
     return {"p50_ms": round(statistics.median(samples), 1), "p95_ms": round(p95, 1)}
 
@@ -336,7 +330,7 @@ def main() -> None:
                 if timings_file is not None:
                     timings_file.write_text(json.dumps(timings))
             if not args.load_only:
-                with _locked(args.lock):
+                with bench_lock(args.lock):
                     timings = {**timings, "loadavg": os.getloadavg(), **measure(app, size, args.repeat)}
                 report["sizes"][size] = timings
                 _print(size, timings)
@@ -354,19 +348,6 @@ def main() -> None:
 
 def _app(url: str):
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
-
-
-@contextlib.contextmanager
-def _locked(path: str | None):
-    if path is None:
-        yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _cluster(keep: str | None):

@@ -14,9 +14,7 @@ database, then run each phase in its own process so its peak RSS is its own:
 """
 
 import argparse
-import contextlib
 import csv
-import fcntl
 import json
 import os
 import random
@@ -29,6 +27,8 @@ from datetime import date, datetime, timedelta
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from bench.common import bench_lock  # noqa: E402 - after the path is set (run as a script)
 
 YEAR_START = datetime(2025, 1, 1)
 
@@ -287,20 +287,6 @@ def run_size(n: int, engine: str, lock: str | None = None) -> list[dict]:
         if cluster is not None:
             cluster.destroy()
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def bench_lock(path: str | None):
-    """Hold the shared benchmark lock (flock) for one timed phase."""
-    if not path:
-        yield
-        return
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def run_phase(name: str, url: str, workdir: str) -> dict:

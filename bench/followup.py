@@ -17,6 +17,7 @@ from datetime import timedelta
 from flask_migrate import upgrade
 from sqlalchemy import insert, select
 
+from bench.common import sample_ms
 from survey import create_app
 from survey.agencies import create_agency
 from survey.extensions import db
@@ -87,11 +88,7 @@ def _describe(label: str, times: list[float]) -> str:
 
 
 def _timed(label: str, fn, repeat: int = 20) -> str:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
+    times = sample_ms(fn, repeat)
     return f"{label:<34} median {statistics.median(times):6.2f} ms   (repeat={repeat})"
 
 
