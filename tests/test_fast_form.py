@@ -160,3 +160,15 @@ def test_the_form_page_rate_limit_counts_fast_answers(database_url, province):
             db.engine.dispose()
     assert statuses == [200, 200, 200, 429] and _fast(limited).answered == 2
     assert over.status_code == 429 and "Vui lòng thử lại sau ít phút" in _html(over)
+
+
+def test_a_failure_in_the_fast_answer_falls_back_to_the_full_page(app, province, fast, monkeypatch):
+    url = f"/s/{province.point_a.code}"
+    app.test_client().get(url, headers=PHONE)
+
+    def broken(*_args):
+        raise RuntimeError("signing failed")
+
+    monkeypatch.setattr(fast, "cookies", broken)
+    page = app.test_client().get(url, headers=PHONE)
+    assert page.status_code == 200 and 'id="send"' in _html(page) and fast.answered == 0

@@ -24,6 +24,7 @@ FORM_PAGE_CACHE_SECONDS or cleared by a catalogue change) goes through Flask
 unchanged. tests/test_fast_form.py holds the two paths side by side.
 """
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ from survey.public import form_pages
 from survey.public.device import DEVICE_COOKIE, new_device_cookie
 from survey.public.forms import new_nonce
 
+log = logging.getLogger(__name__)
 PREFIXES = ("/s/", "/S/")
 MAX_SHAPES = 4000  # bounded memory: dropped wholesale beyond this
 _PER_VISIT = frozenset({"content-length", REQUEST_ID_HEADER.lower()})
@@ -71,7 +73,11 @@ class FastFormPage:
             return self.wsgi_app(environ, start_response)
         learnt = self.learnt.get(shape)
         if learnt is not None:
-            answer = self.answer(environ, start_response, learnt, shape, has_device)
+            try:
+                answer = self.answer(environ, start_response, learnt, shape, has_device)
+            except Exception:  # nothing sent yet: the full path answers, with its error pages
+                log.warning("fast form page failed; the view answers", exc_info=True)
+                answer = None
             if answer is not None:
                 return answer
         return self.wsgi_app(environ, self.learning(environ, start_response, shape))
@@ -142,15 +148,7 @@ class FastFormPage:
         body = page.body({form_pages.NONCE: new_nonce, form_pages.CSRF: lambda: token}, gzipped=shape[-1])
         rid = request_id(environ.get("HTTP_X_REQUEST_ID", ""))
         headers = [*learnt.headers, ("Content-Length", str(len(body))), (REQUEST_ID_HEADER, rid)]
-        if with_token:
-            session = self.app.session_interface.get_signing_serializer(self.app).dumps(
-                {**learnt.session_constants, field_name(config): raw}
-            )
-            headers.append(
-                ("Set-Cookie", f"{config['SESSION_COOKIE_NAME']}={session}{learnt.session_attributes}")
-            )
-        if not has_device:
-            headers.append(("Set-Cookie", new_device_cookie(config)))
+        headers += self.cookies(learnt, raw if with_token else None, has_device)
         self.count_scan(page.point_id)
         self.answered += 1
         start_response(learnt.status, headers)
@@ -160,6 +158,20 @@ class FastFormPage:
             | {"status": int(learnt.status[:3]), "ms": ms, "user_id": None}
         )
         return [body]
+
+    def cookies(self, learnt: Learnt, raw_token: str | None, has_device: bool) -> list[tuple[str, str]]:
+        """A new session holding the token (Flask's serializer, the learnt
+        attributes), and a device cookie for a phone without one."""
+        config, cookies = self.app.config, []
+        if raw_token is not None:
+            serializer = self.app.session_interface.get_signing_serializer(self.app)
+            value = serializer.dumps({**learnt.session_constants, field_name(config): raw_token})
+            cookies.append(
+                ("Set-Cookie", f"{config['SESSION_COOKIE_NAME']}={value}{learnt.session_attributes}")
+            )
+        if not has_device:
+            cookies.append(("Set-Cookie", new_device_cookie(config)))
+        return cookies
 
     def within_limits(self, environ) -> bool:
         """The form page's own rate limit (same bucket as the view's)."""
