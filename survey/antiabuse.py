@@ -68,7 +68,7 @@ _TOP_RATINGS_FROM = union_all(
 )
 
 
-def _burst_reasons(response, config) -> dict[int, set[str]]:
+def _burst_reasons(response, config, connection=None) -> dict[int, set[str]]:
     """Top ratings on this point from this device or network within the
     window, each with its reason, when a key reaches its threshold.
 
@@ -88,7 +88,8 @@ def _burst_reasons(response, config) -> dict[int, set[str]]:
         "since": response.submitted_at - timedelta(minutes=config["BURST_WINDOW_MINUTES"]),
         "until": response.submitted_at,
     }
-    rows = db.session.connection().execute(_TOP_RATINGS_FROM, params).all()
+    connection = connection if connection is not None else db.session.connection()
+    rows = connection.execute(_TOP_RATINGS_FROM, params).all()
     found: dict[int, set[str]] = {}
     for kind, threshold, reason in (
         (1, device_top, REASON_BURST_DEVICE),
@@ -101,12 +102,12 @@ def _burst_reasons(response, config) -> dict[int, set[str]]:
     return found
 
 
-def reasons_for(response, honeypot_filled: bool) -> dict[int, set[str]]:
+def reasons_for(response, honeypot_filled: bool, connection=None) -> dict[int, set[str]]:
     """response id -> reasons to exclude it pending review (this one and its burst).
 
     `response` is a Response or a responses.Stored (what the submit path has)."""
     config = current_app.config
-    found = _burst_reasons(response, config)
+    found = _burst_reasons(response, config, connection)
     if honeypot_filled:
         found.setdefault(response.id, set()).add(REASON_HONEYPOT)
     if out_of_hours(response.submitted_at, config["OPENING_HOURS"], config["OPENING_DAYS"]):
@@ -114,9 +115,11 @@ def reasons_for(response, honeypot_filled: bool) -> dict[int, set[str]]:
     return found
 
 
-def review(response, honeypot_filled: bool = False) -> list[ResponseExclusion]:
-    """Append pending exclusions for what looks suspicious; commit them."""
-    found = reasons_for(response, honeypot_filled)
+def review(response, honeypot_filled: bool = False, connection=None) -> list[ResponseExclusion]:
+    """Append pending exclusions for what looks suspicious; commit them. The
+    burst query runs on `connection` when given; the (rare) records are
+    written in the session."""
+    found = reasons_for(response, honeypot_filled, connection)
     if not found:
         return []
     already = set(

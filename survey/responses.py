@@ -8,11 +8,13 @@ and resubmit) comes back from the database as an IntegrityError, answered
 with the response already stored.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass, field, is_dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, cast, func, insert, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
 from survey import scales
@@ -88,6 +90,85 @@ def store(point: SurveyPoint, version, sub: Submission) -> tuple[Stored, bool]:
 
     after_response(stored.agency_id, stored.survey_point_id)
     return stored, True
+
+
+def store_on(connection, point: SurveyPoint, version, sub: Submission) -> tuple[Stored, bool]:
+    """store() on a connection of the caller's (autocommit mode on PostgreSQL,
+    the driver's default on SQLite: no transaction open), for the
+    citizen's submit (public/fast_submit.py), with the checks after the commit
+    left to the caller. PostgreSQL: the response and its answers in one
+    statement, atomic as every statement is, so one round trip instead of
+    BEGIN, two inserts and COMMIT. SQLite: BEGIN IMMEDIATE, the two inserts,
+    COMMIT (every row is ready before the write lock is taken)."""
+    row, answers = _rows(point, version, sub)
+    try:
+        if connection.dialect.name == "postgresql" and answers:
+            arrays = {f"answer_{key}": [a[key] for a in answers] for key in ANSWER_KEYS}
+            response_id = connection.execute(_pg_store(), {**row, **arrays}).scalar()
+        else:
+            response_id = _insert_in_transaction(connection, row, answers)
+    except IntegrityError:
+        existing = find_by_nonce(sub.nonce)
+        if existing is None:
+            raise  # not the nonce: a dossier link answered a moment earlier
+        return stored_from(existing), False
+    return Stored(id=response_id, **{k: row[k] for k in _STORED_COLUMNS}), True
+
+
+def _insert_in_transaction(connection, row: dict, answers: list[dict]) -> int:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.dialect.name == "sqlite" else "BEGIN")
+    try:
+        response_id = connection.execute(_INSERT_RESPONSE, row).inserted_primary_key[0]
+        if answers:
+            connection.execute(_INSERT_ANSWERS, [{**a, "response_id": response_id} for a in answers])
+        connection.exec_driver_sql("COMMIT")
+    except BaseException:
+        with suppress(Exception):  # the connection died: nothing was committed either way
+            connection.exec_driver_sql("ROLLBACK")
+        raise
+    return response_id
+
+
+ROW_KEYS = (
+    "nonce",
+    "survey_point_id",
+    "agency_id",
+    "procedure_id",
+    "questionnaire_id",
+    "submitted_at",
+    "channel",
+    "overall",
+    "comment",
+    "locale",
+    "device_key",
+    "network_key",
+    "is_demo",
+    "dossier_link_id",
+)
+ANSWER_KEYS = ("question_id", "value", "not_applicable", "scale", "label")
+
+
+@lru_cache(maxsize=1)
+def _pg_store():
+    """WITH inserted AS (INSERT INTO responses ... RETURNING id)
+    INSERT INTO answers SELECT inserted.id, a.* FROM inserted, unnest(arrays) a
+    RETURNING response_id -- one statement, whatever the number of answers."""
+    responses, answers = Response.__table__, Answer.__table__
+    inserted = (
+        insert(responses)
+        .values({key: bindparam(key, type_=responses.c[key].type) for key in ROW_KEYS})
+        .returning(responses.c.id)
+        .cte("inserted")
+    )
+    rows = (
+        func.unnest(*(cast(bindparam(f"answer_{key}"), ARRAY(answers.c[key].type)) for key in ANSWER_KEYS))
+        .table_valued(*ANSWER_KEYS)
+        .render_derived()
+    )
+    pick = (
+        select(inserted.c.id, *(rows.c[key] for key in ANSWER_KEYS)).select_from(inserted).join(rows, true())
+    )
+    return insert(answers).from_select(["response_id", *ANSWER_KEYS], pick).returning(answers.c.response_id)
 
 
 def record(point: SurveyPoint, version: QuestionnaireVersion, sub: Submission) -> tuple[Response, bool]:

@@ -107,7 +107,7 @@ _UNHAPPY_IN_WINDOW = select(func.count()).select_from(
 )
 
 
-def may_spike(agency_id: int, rules, since: datetime, now: datetime) -> bool:
+def may_spike(agency_id: int, rules, since: datetime, now: datetime, connection=None) -> bool:
     """Are there enough unhappy answers at the agency in the window for any
     spike (agency or point: a point's unhappy answers are among its agency's)?
     Counts at most that many through the partial index of unhappy answers,
@@ -116,17 +116,18 @@ def may_spike(agency_id: int, rules, since: datetime, now: datetime) -> bool:
     if needed == 0:
         return True
     params = {"agency_id": agency_id, "since": since, "now": now, "needed": needed}
-    return db.session.connection().execute(_UNHAPPY_IN_WINDOW, params).scalar() >= needed
+    connection = connection if connection is not None else db.session.connection()
+    return connection.execute(_UNHAPPY_IN_WINDOW, params).scalar() >= needed
 
 
-def check_place(agency_id: int, point_id: int, now: datetime | None = None) -> list[Alert]:
+def check_place(agency_id: int, point_id: int, now: datetime | None = None, connection=None) -> list[Alert]:
     """One small query when nothing is wrong (the agency's unhappy answers
-    in the window; its rules are cached); the counts only when a spike is
-    possible."""
+    in the window; its rules are cached), on `connection` when given; the
+    counts (in the session) only when a spike is possible."""
     now = now or utcnow()
     rules = followup_settings.effective_cached(agency_id)
     since = now - timedelta(minutes=rules.alert_window_minutes)
-    if not may_spike(agency_id, rules, since, now):
+    if not may_spike(agency_id, rules, since, now, connection):
         return []
     found = []
     for level, counts in _counts(agency_id, point_id, since, now).items():
@@ -135,12 +136,12 @@ def check_place(agency_id: int, point_id: int, now: datetime | None = None) -> l
     return [a for a in found if a is not None]
 
 
-def after_response(agency_id: int, point_id: int) -> list[Alert]:
+def after_response(agency_id: int, point_id: int, connection=None) -> list[Alert]:
     """Called once a response is committed: never loses the answer and adds
     one short indexed query (more only when a spike is possible); an email
     goes out only when a spike is new."""
     try:
-        alerts = check_place(agency_id, point_id)
+        alerts = check_place(agency_id, point_id, connection=connection)
         if alerts:  # nothing to commit otherwise
             db.session.commit()
             send_pending()

@@ -35,12 +35,11 @@ from urllib.parse import parse_qsl
 
 from flask import Flask
 from itsdangerous import BadSignature
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import dump_cookie, parse_cookie
 from werkzeug.utils import redirect
 
 from survey import csrf_tokens, headers
-from survey.extensions import within_limits
+from survey.extensions import db, within_limits
 from survey.i18n import LANG_COOKIE, LOCALES, _best_match
 from survey.logs import REQUEST_ID_HEADER, log_request
 from survey.logs import request_id as new_request_id
@@ -48,7 +47,6 @@ from survey.models.response import CHANNEL_QR
 from survey.netid import daily_key
 from survey.public.device import DEVICE_COOKIE, new_device_cookie
 from survey.public.posted import URLENCODED, accept
-from survey.responses import rollback_or_drop
 
 ROUTES = {"/s/": ("/s/<code>", "public.survey"), "/S/": ("/S/<code>", "public.survey_from_qr")}
 ANSWERED = "answered"  # survey.ANSWERED (imported late: survey.py imports the views)
@@ -135,13 +133,21 @@ class FastSubmit:
     def store(self, environ, code: str, form: dict, cookies) -> tuple[str, str] | None:
         """(point code, response token) of the stored answer, or None when the
         full path must answer (nothing stored then)."""
+        with db.engine.connect() as connection:  # one connection for the whole submit
+            if connection.dialect.name != "sqlite":  # autocommit: no BEGIN and ROLLBACK round trips
+                # (SQLite's driver starts no transaction for a read anyway, and
+                # switching its mode costs more than the reads)
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            return self.store_on(environ, code, form, cookies, connection)
+
+    def store_on(self, environ, code: str, form: dict, cookies, connection) -> tuple[str, str] | None:
         from survey.public import tokens
         from survey.public.catalogue import questionnaire_for
         from survey.public.point_ref import find_point_ref
         from survey.public.submit import store_posted
 
         config = self.app.config
-        point = find_point_ref(code)
+        point = find_point_ref(code, connection)
         if point is None or point.is_retired:
             return None
         version, procedures = questionnaire_for(point)
@@ -150,21 +156,18 @@ class FastSubmit:
             return None
         secret = config["SECRET_KEY"]
         device = cookies.get(DEVICE_COOKIE)
-        point_code = point.code  # read before the commit expires it
-        try:
-            response = store_posted(
-                point,
-                version,
-                posted,
-                procedures,
-                channel=CHANNEL_QR,
-                device_key=daily_key("device:" + device[:64], secret) if device else None,
-                network_key=daily_key(environ.get("REMOTE_ADDR") or "unknown", secret),
-                locale=_locale(environ, cookies),
-            )
-        except SQLAlchemyError:  # before the commit (the checks after it never raise)
-            rollback_or_drop()
-            return None  # nothing stored: the full path tries again and answers (503 page if still down)
+        point_code = point.code
+        response = store_posted(
+            point,
+            version,
+            posted,
+            procedures,
+            channel=CHANNEL_QR,
+            device_key=daily_key("device:" + device[:64], secret) if device else None,
+            network_key=daily_key(environ.get("REMOTE_ADDR") or "unknown", secret),
+            locale=_locale(environ, cookies),
+            connection=connection,
+        )
         environ[STORED] = True
         return point_code, tokens.for_response(response)
 

@@ -52,10 +52,12 @@ class PointRef:
         return self._procedure
 
 
-def find_point_ref(code: str) -> PointRef | None:
-    """The point with this code, as points.find_point would find it, or None."""
+def find_point_ref(code: str, connection=None) -> PointRef | None:
+    """The point with this code, as points.find_point would find it, or None
+    (read on `connection` when given, else in the session's transaction)."""
     code = normalise(code)
     if not (code.isascii() and code.isalnum() and len(code) <= 32):  # no NUL bytes or junk to the database
         return None
-    row = db.session.connection().execute(_BY_CODE, {"code": code}).first()
+    connection = connection if connection is not None else db.session.connection()
+    row = connection.execute(_BY_CODE, {"code": code}).first()
     return PointRef(*row) if row is not None else None

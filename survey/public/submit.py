@@ -7,19 +7,33 @@ import logging
 from sqlalchemy.exc import SQLAlchemyError
 
 from survey import antiabuse
+from survey.extensions import db
+from survey.followup.alerts import after_response
 from survey.models.response import CHANNEL_DOSSIER
 from survey.models.types import utcnow
 from survey.public.forms import OTHER_PROCEDURE, new_nonce
 from survey.public.posted import Posted
-from survey.responses import Stored, Submission, rollback_or_drop, store
+from survey.responses import Stored, Submission, rollback_or_drop, store, store_on
 
 log = logging.getLogger(__name__)
 
 
 def store_posted(
-    point, version, posted: Posted, procedures, *, channel, device_key, network_key, locale, dossier_link=None
+    point,
+    version,
+    posted: Posted,
+    procedures,
+    *,
+    channel,
+    device_key,
+    network_key,
+    locale,
+    dossier_link=None,
+    connection=None,
 ) -> Stored:
-    """Store the answer once; with a dossier link, mark it used in the same transaction."""
+    """Store the answer once; with a dossier link, mark it used in the same
+    transaction. With `connection` (autocommit, fast_submit.py), the answer
+    and the checks after it go through that one connection, not the session."""
     submission = Submission(
         nonce=usable_nonce(posted.nonce),
         answers=posted.answers,
@@ -30,17 +44,23 @@ def store_posted(
         device_key=device_key,
         network_key=network_key,
     )
-    if dossier_link is not None:
-        submission.channel = CHANNEL_DOSSIER
-        submission.dossier_link_id = dossier_link.id
-        dossier_link.used_at = utcnow()
-    response, created = store(point, version, submission)
+    if connection is not None and dossier_link is None:
+        response, created = store_on(connection, point, version, submission)
+        if created:
+            after_response(response.agency_id, response.survey_point_id, connection=connection)
+    else:
+        if dossier_link is not None:
+            submission.channel = CHANNEL_DOSSIER
+            submission.dossier_link_id = dossier_link.id
+            dossier_link.used_at = utcnow()
+        response, created = store(point, version, submission)  # with the alert check after its commit
     if created:
-        review(response, honeypot_filled=bool(posted.honeypot.strip()))
+        review(response, honeypot_filled=bool(posted.honeypot.strip()), connection=connection)
     # End the checks' read transaction here, where a connection that died
     # meanwhile (database restarting) is dropped quietly, not at teardown,
     # where a failed ROLLBACK would turn the stored answer's redirect into a 500.
-    rollback_or_drop()
+    if connection is None or db.session.registry.has():  # with a connection, the session is rarely used
+        rollback_or_drop()
     return response
 
 
@@ -51,12 +71,12 @@ def chosen_procedure(posted: Posted, procedures):
     return None
 
 
-def review(response, honeypot_filled: bool) -> None:
+def review(response, honeypot_filled: bool, connection=None) -> None:
     """The anti-abuse review of an answer already committed: if the database
     fails now, the citizen still gets the thank-you page (the answer is
     stored), and the log names the response to review by hand."""
     try:
-        antiabuse.review(response, honeypot_filled=honeypot_filled)
+        antiabuse.review(response, honeypot_filled=honeypot_filled, connection=connection)
     except SQLAlchemyError:
         rollback_or_drop()
         log.warning("anti-abuse review of response %s failed; review it by hand", response.id, exc_info=True)
