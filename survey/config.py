@@ -5,6 +5,7 @@ benchmarks and load tests can change it without touching code; the README
 lists them all.
 """
 
+import logging
 import os
 from pathlib import Path
 
@@ -150,5 +151,14 @@ class ConfigError(RuntimeError):
 
 
 def check_production_safety(config: dict) -> None:
-    if config["ENV_NAME"] == "production" and config["SECRET_KEY"] == DEV_SECRET_KEY:
+    if config["ENV_NAME"] != "production":
+        return
+    if config["SECRET_KEY"] == DEV_SECRET_KEY:
         raise ConfigError("SECRET_KEY must be set to a long random value when HAILONG_ENV=production")
+    if config["RATELIMIT_ENABLED"] and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        # Each gunicorn worker process keeps its own counts: with 5 workers a
+        # limit of 5 lets up to 25 through. Allowed (one worker, a test box), but said.
+        logging.getLogger(__name__).warning(
+            "RATELIMIT_STORAGE_URI=memory:// counts each limit per worker process; "
+            "set a shared storage (e.g. redis://) so the configured limits hold"
+        )

@@ -19,3 +19,17 @@ def test_production_starts_with_secret(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("x.db")
+
+
+def test_production_warns_that_memory_limits_are_per_worker(monkeypatch, tmp_path, caplog):
+    monkeypatch.setenv("HAILONG_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-secret-value-0123456789")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    with caplog.at_level("WARNING", logger="survey.config"):
+        create_app()
+    assert "counts each limit per worker process" in caplog.text
+    caplog.clear()
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    with caplog.at_level("WARNING", logger="survey.config"):
+        create_app()
+    assert "per worker process" not in caplog.text
