@@ -94,3 +94,26 @@ def test_rate_limit_per_device_gives_a_friendly_page(database_url, province):
     assert page.status_code == 429
     assert "Quá nhiều lần gửi" in page.text and "Vui lòng thử lại sau ít phút" in page.text
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 2
+
+
+def test_an_unreachable_limit_storage_does_not_stop_the_survey(database_url, province):
+    """RATELIMIT_STORAGE_URI=redis://... that does not answer: counted in memory meanwhile."""
+    limited = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0",  # nothing listens there
+            "RATELIMIT_SUBMIT_DEVICE": "2 per minute",
+        }
+    )
+    client = limited.test_client()
+    try:
+        page = client.get(f"/s/{province.point_a.code}")
+        statuses = [submit(client, province.point_a.code, {"Q9": "4"}).status_code for _ in range(3)]
+    finally:
+        limiter.enabled = False  # the extension is shared with the session's app
+        with limited.app_context():
+            db.engine.dispose()
+    assert page.status_code == 200
+    assert statuses == [302, 302, 429]  # the device limit still holds, counted in memory
