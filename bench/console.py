@@ -130,6 +130,8 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=20_000)
     parser.add_argument("--db")
     args = parser.parse_args()
+    if args.groups < 7 or args.per_group < 15:  # the timed moves use groups 1-5, the merges communes 10-14
+        parser.error("needs --groups of at least 7 and --per-group of at least 15")
     url = args.db or "sqlite:///" + tempfile.mkdtemp() + "/bench.sqlite3"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
     with app.app_context():
