@@ -63,33 +63,43 @@ def _top_ratings_from(column, reason: int):
 # Built once (the submit runs it for every top rating): one statement, each
 # half through its own partial index (an OR would let SQLite scan the whole
 # window by time instead). A missing key is bound as NULL and matches nothing.
-_TOP_RATINGS_FROM = union_all(
+TOP_RATINGS_FROM = union_all(
     _top_ratings_from(Response.device_key, 1), _top_ratings_from(Response.network_key, 2)
 )
 
 
-def _burst_reasons(response, config, connection=None) -> dict[int, set[str]]:
-    """Top ratings on this point from this device or network within the
-    window, each with its reason, when a key reaches its threshold.
-
-    One query through the partial indexes of top ratings by device and by
-    network (models/response.py): it reads only those keys' top ratings of
-    the last minutes, however busy the rest of the site is."""
+def burst_params(response, config) -> dict | None:
+    """The burst query's parameters for this answer, or None when it cannot
+    be part of a burst (not a top rating, or neither key known)."""
     if response.overall != TOP_RATING or (response.device_key is None and response.network_key is None):
-        return {}
-    # A kiosk is one device for many citizens: it has its own, higher threshold.
-    device_top = (
-        config["BURST_KIOSK_TOP"] if response.channel == CHANNEL_KIOSK else config["BURST_DEVICE_TOP"]
-    )
-    params = {
+        return None
+    return {
         "device_key": response.device_key,
         "network_key": response.network_key,
         "point_id": response.survey_point_id,
         "since": response.submitted_at - timedelta(minutes=config["BURST_WINDOW_MINUTES"]),
         "until": response.submitted_at,
     }
-    connection = connection if connection is not None else db.session.connection()
-    rows = connection.execute(_TOP_RATINGS_FROM, params).all()
+
+
+def _burst_reasons(response, config, connection=None, rows=None) -> dict[int, set[str]]:
+    """Top ratings on this point from this device or network within the
+    window, each with its reason, when a key reaches its threshold.
+
+    One query through the partial indexes of top ratings by device and by
+    network (models/response.py): it reads only those keys' top ratings of
+    the last minutes, however busy the rest of the site is. `rows` are that
+    query's rows when the caller ran it already (public/after_commit.py)."""
+    params = burst_params(response, config)
+    if params is None:
+        return {}
+    # A kiosk is one device for many citizens: it has its own, higher threshold.
+    device_top = (
+        config["BURST_KIOSK_TOP"] if response.channel == CHANNEL_KIOSK else config["BURST_DEVICE_TOP"]
+    )
+    if rows is None:
+        connection = connection if connection is not None else db.session.connection()
+        rows = connection.execute(TOP_RATINGS_FROM, params).all()
     found: dict[int, set[str]] = {}
     for kind, threshold, reason in (
         (1, device_top, REASON_BURST_DEVICE),
@@ -102,12 +112,12 @@ def _burst_reasons(response, config, connection=None) -> dict[int, set[str]]:
     return found
 
 
-def reasons_for(response, honeypot_filled: bool, connection=None) -> dict[int, set[str]]:
+def reasons_for(response, honeypot_filled: bool, connection=None, burst_rows=None) -> dict[int, set[str]]:
     """response id -> reasons to exclude it pending review (this one and its burst).
 
     `response` is a Response or a responses.Stored (what the submit path has)."""
     config = current_app.config
-    found = _burst_reasons(response, config, connection)
+    found = _burst_reasons(response, config, connection, burst_rows)
     if honeypot_filled:
         found.setdefault(response.id, set()).add(REASON_HONEYPOT)
     if out_of_hours(response.submitted_at, config["OPENING_HOURS"], config["OPENING_DAYS"]):
@@ -115,11 +125,13 @@ def reasons_for(response, honeypot_filled: bool, connection=None) -> dict[int, s
     return found
 
 
-def review(response, honeypot_filled: bool = False, connection=None) -> list[ResponseExclusion]:
+def review(
+    response, honeypot_filled: bool = False, connection=None, burst_rows=None
+) -> list[ResponseExclusion]:
     """Append pending exclusions for what looks suspicious; commit them. The
     burst query runs on `connection` when given; the (rare) records are
     written in the session."""
-    found = reasons_for(response, honeypot_filled, connection)
+    found = reasons_for(response, honeypot_filled, connection, burst_rows)
     if not found:
         return []
     already = set(

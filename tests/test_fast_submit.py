@@ -234,3 +234,20 @@ def test_a_database_error_before_storing_leaves_the_answer_to_the_view(app, clie
         reply = client.post(f"/s/{code}", data={"nonce": fresh_form(client, code), **ANSWERS})
     assert reply.status_code == 302 and flask_saw.posts() == 1
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
+
+
+@pytest.mark.parametrize("last", ["4", "5"])  # the gate alone, and the gate beside the burst check
+def test_unhappy_answers_through_the_fast_submit_raise_the_spike_alerts(app, client, province, last):
+    from survey.models import Alert
+
+    code = province.point_a.code
+    with FlaskSaw(app) as flask_saw:
+        for overall in ("1", "2", "4", last):
+            answers = {**ANSWERS, "Q9": overall}
+            assert (
+                client.post(f"/s/{code}", data={"nonce": fresh_form(client, code), **answers}).status_code
+                == 302
+            )
+    assert flask_saw.posts() == 0
+    alerts = db.session.scalars(db.select(Alert).order_by(Alert.level)).all()
+    assert [(a.level, a.answers, a.unhappy) for a in alerts] == [("agency", 4, 2), ("point", 4, 2)]

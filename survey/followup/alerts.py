@@ -92,19 +92,33 @@ def unhappy_needed(rules) -> int:
     return max(0, math.ceil(rules.alert_unhappy_share * rules.alert_min_answers - 1e-9))
 
 
+def unhappy_rows(prefix: str = ""):
+    """The agency's unhappy answers in the window, at most `needed` of them,
+    through the partial index of unhappy answers (bound names with `prefix`,
+    so that the submit's checks can run beside the burst check in one
+    statement: public/after_commit.py)."""
+    return (
+        select(Response.id)
+        .where(
+            Response.agency_id == bindparam(prefix + "agency_id"),
+            UNHAPPY_SQL,
+            Response.submitted_at > bindparam(prefix + "since"),
+            Response.submitted_at <= bindparam(prefix + "now"),
+        )
+        .limit(bindparam(prefix + "needed"))
+    )
+
+
 # Built once: the submit runs it every time, and building a statement costs
 # more CPU than SQLite takes to answer it.
-_UNHAPPY_IN_WINDOW = select(func.count()).select_from(
-    select(Response.id)
-    .where(
-        Response.agency_id == bindparam("agency_id"),
-        UNHAPPY_SQL,
-        Response.submitted_at > bindparam("since"),
-        Response.submitted_at <= bindparam("now"),
-    )
-    .limit(bindparam("needed"))
-    .subquery()
-)
+_UNHAPPY_IN_WINDOW = select(func.count()).select_from(unhappy_rows().subquery())
+
+
+def gate(agency_id: int, now: datetime | None = None) -> tuple:
+    """(rules, since, now, needed) of the spike check for an agency's answer now."""
+    now = now or utcnow()
+    rules = followup_settings.effective_cached(agency_id)
+    return rules, now - timedelta(minutes=rules.alert_window_minutes), now, unhappy_needed(rules)
 
 
 def may_spike(agency_id: int, rules, since: datetime, now: datetime, connection=None) -> bool:
@@ -120,14 +134,19 @@ def may_spike(agency_id: int, rules, since: datetime, now: datetime, connection=
     return connection.execute(_UNHAPPY_IN_WINDOW, params).scalar() >= needed
 
 
-def check_place(agency_id: int, point_id: int, now: datetime | None = None, connection=None) -> list[Alert]:
+def check_place(
+    agency_id: int, point_id: int, now: datetime | None = None, connection=None, unhappy: int | None = None
+) -> list[Alert]:
     """One small query when nothing is wrong (the agency's unhappy answers
-    in the window; its rules are cached), on `connection` when given; the
+    in the window; its rules are cached), on `connection` when given, or none
+    when the caller counted them already (`unhappy`, at most `needed`); the
     counts (in the session) only when a spike is possible."""
-    now = now or utcnow()
-    rules = followup_settings.effective_cached(agency_id)
-    since = now - timedelta(minutes=rules.alert_window_minutes)
-    if not may_spike(agency_id, rules, since, now, connection):
+    rules, since, now, needed = gate(agency_id, now)
+    if unhappy is not None:
+        possible = unhappy >= needed
+    else:
+        possible = may_spike(agency_id, rules, since, now, connection)
+    if not possible:
         return []
     found = []
     for level, counts in _counts(agency_id, point_id, since, now).items():
@@ -136,12 +155,14 @@ def check_place(agency_id: int, point_id: int, now: datetime | None = None, conn
     return [a for a in found if a is not None]
 
 
-def after_response(agency_id: int, point_id: int, connection=None) -> list[Alert]:
+def after_response(
+    agency_id: int, point_id: int, connection=None, unhappy: int | None = None, now: datetime | None = None
+) -> list[Alert]:
     """Called once a response is committed: never loses the answer and adds
     one short indexed query (more only when a spike is possible); an email
     goes out only when a spike is new."""
     try:
-        alerts = check_place(agency_id, point_id, connection=connection)
+        alerts = check_place(agency_id, point_id, now, connection=connection, unhappy=unhappy)
         if alerts:  # nothing to commit otherwise
             db.session.commit()
             send_pending()

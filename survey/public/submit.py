@@ -11,6 +11,7 @@ from survey.extensions import db
 from survey.followup.alerts import after_response
 from survey.models.response import CHANNEL_DOSSIER
 from survey.models.types import utcnow
+from survey.public import after_commit
 from survey.public.forms import OTHER_PROCEDURE, new_nonce
 from survey.public.posted import Posted
 from survey.responses import Stored, Submission, rollback_or_drop, store, store_on
@@ -47,7 +48,8 @@ def store_posted(
     if connection is not None and dossier_link is None:
         response, created = store_on(connection, point, version, submission)
         if created:
-            after_response(response.agency_id, response.survey_point_id, connection=connection)
+            _checks_in_one_read(response, bool(posted.honeypot.strip()), connection)
+        return response
     else:
         if dossier_link is not None:
             submission.channel = CHANNEL_DOSSIER
@@ -55,13 +57,27 @@ def store_posted(
             dossier_link.used_at = utcnow()
         response, created = store(point, version, submission)  # with the alert check after its commit
     if created:
-        review(response, honeypot_filled=bool(posted.honeypot.strip()), connection=connection)
+        review(response, honeypot_filled=bool(posted.honeypot.strip()))
     # End the checks' read transaction here, where a connection that died
     # meanwhile (database restarting) is dropped quietly, not at teardown,
     # where a failed ROLLBACK would turn the stored answer's redirect into a 500.
-    if connection is None or db.session.registry.has():  # with a connection, the session is rarely used
-        rollback_or_drop()
+    rollback_or_drop()
     return response
+
+
+def _checks_in_one_read(response, honeypot_filled: bool, connection) -> None:
+    """The spike-alert check and the anti-abuse review of a committed answer,
+    their reads sent as one statement (after_commit.py). A failed read only
+    costs the checks (logged); the answer is stored."""
+    try:
+        now, unhappy, burst_rows = after_commit.read(response, connection)
+    except SQLAlchemyError:
+        log.warning("checks of response %s failed; review it by hand", response.id, exc_info=True)
+        return
+    after_response(response.agency_id, response.survey_point_id, connection, unhappy=unhappy, now=now)
+    review(response, honeypot_filled, connection, burst_rows)
+    if db.session.registry.has():  # the session wrote an alert or an exclusion (rare)
+        rollback_or_drop()
 
 
 def chosen_procedure(posted: Posted, procedures):
@@ -71,12 +87,14 @@ def chosen_procedure(posted: Posted, procedures):
     return None
 
 
-def review(response, honeypot_filled: bool, connection=None) -> None:
+def review(response, honeypot_filled: bool, connection=None, burst_rows=None) -> None:
     """The anti-abuse review of an answer already committed: if the database
     fails now, the citizen still gets the thank-you page (the answer is
     stored), and the log names the response to review by hand."""
     try:
-        antiabuse.review(response, honeypot_filled=honeypot_filled, connection=connection)
+        antiabuse.review(
+            response, honeypot_filled=honeypot_filled, connection=connection, burst_rows=burst_rows
+        )
     except SQLAlchemyError:
         rollback_or_drop()
         log.warning("anti-abuse review of response %s failed; review it by hand", response.id, exc_info=True)
