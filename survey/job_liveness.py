@@ -10,11 +10,36 @@ such a job, never left "running" for ever.
 
 import os
 import socket
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models.types import utcnow
+
+# The states both kinds of job go through (models/evidence.py, models/poster_job.py).
+WAITING, FAILED = ("queued", "running"), "failed"
+ABANDONED = "abandoned"  # the error of a job whose worker is gone (pages explain it)
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def fail_abandoned(model, threads: dict, stall_seconds: int, now: datetime | None = None) -> int:
+    """Mark failed the queued or running jobs of `model` that nobody is making
+    any more (`threads`: the jobs with a live thread in this process)."""
+    now = now or utcnow()
+    stalled_before = now - timedelta(seconds=stall_seconds)
+    failed = 0
+    for job in db.session.scalars(select(model).where(model.status.in_(WAITING))):
+        if job.id not in threads and abandoned(
+            job.worker, job.heartbeat_at or job.created_at, stalled_before
+        ):
+            job.status, job.error, job.finished_at = FAILED, ABANDONED, now
+            failed += 1
+    db.session.commit()
+    return failed
 
 
 def abandoned(worker: str | None, last_sign: datetime, stalled_before: datetime) -> bool:

@@ -11,24 +11,23 @@ that shows or starts a pack (fail_abandoned, job_liveness.py), never left "runni
 import logging
 import os
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 from flask import Flask, current_app
-from sqlalchemy import select
 
+from survey import job_liveness
 from survey.evidence.pack import build_pack
 from survey.evidence.scope import EvidenceScope
 from survey.extensions import db
-from survey.job_liveness import abandoned, worker_name
+from survey.job_liveness import worker_name
 from survey.models import EvidenceJob
-from survey.models.evidence import JOB_DONE, JOB_FAILED, JOB_QUEUED, JOB_RUNNING
+from survey.models.evidence import JOB_DONE, JOB_FAILED, JOB_RUNNING
 from survey.models.types import utcnow
 from survey.summaries import summarise
 
 log = logging.getLogger(__name__)
 _threads: dict[int, threading.Thread] = {}
-ABANDONED = "abandoned"  # the error of a job whose worker is gone (the page says it in the reader's language)
 
 
 def scope_of(job: EvidenceJob) -> EvidenceScope:
@@ -110,16 +109,10 @@ def _advance(job_id: int, stage: str, rows: int) -> None:
 
 
 def fail_abandoned(now: datetime | None = None) -> int:
-    """Mark failed the queued or running jobs that nobody is making any more."""
-    now = now or utcnow()
-    stall = timedelta(seconds=current_app.config["EVIDENCE_JOB_STALL_SECONDS"])
-    waiting = select(EvidenceJob).where(EvidenceJob.status.in_((JOB_QUEUED, JOB_RUNNING)))
-    failed = 0
-    for job in db.session.scalars(waiting):
-        if job.id not in _threads and abandoned(job.worker, job.heartbeat_at or job.created_at, now - stall):
-            job.status, job.error, job.finished_at = JOB_FAILED, ABANDONED, now
-            failed += 1
+    """Mark failed the pack jobs that nobody is making any more."""
+    failed = job_liveness.fail_abandoned(
+        EvidenceJob, _threads, current_app.config["EVIDENCE_JOB_STALL_SECONDS"], now
+    )
     if failed:
         log.warning("evidence: %d pack job(s) lost their worker, marked failed", failed)
-    db.session.commit()
     return failed

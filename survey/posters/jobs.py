@@ -11,20 +11,20 @@ shows or starts posters (fail_abandoned, job_liveness.py).
 import logging
 import os
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import update
 
+from survey import job_liveness
 from survey.extensions import db
-from survey.job_liveness import abandoned, worker_name
+from survey.job_liveness import worker_name
 from survey.models import Agency, PosterJob, User
 from survey.models.poster_job import JOB_DONE, JOB_FAILED, JOB_QUEUED, JOB_RUNNING
 from survey.models.types import utcnow
 from survey.posters.service import build_pdf, points_for
 
 log = logging.getLogger(__name__)
-ABANDONED = "abandoned"  # the error of a job whose worker is gone
 PROGRESS_EVERY = 10  # points between progress commits
 _threads: dict[int, threading.Thread] = {}
 
@@ -128,18 +128,10 @@ def _progress(job_id: int):
 
 
 def fail_abandoned(now: datetime | None = None) -> int:
-    """Mark failed the queued or running jobs that nobody is making any more."""
-    now = now or utcnow()
-    stalled_before = now - timedelta(seconds=current_app.config["POSTER_JOB_STALL_SECONDS"])
-    waiting = select(PosterJob).where(PosterJob.status.in_((JOB_QUEUED, JOB_RUNNING)))
-    failed = 0
-    for job in db.session.scalars(waiting):
-        if job.id not in _threads and abandoned(
-            job.worker, job.heartbeat_at or job.created_at, stalled_before
-        ):
-            job.status, job.error, job.finished_at = JOB_FAILED, ABANDONED, now
-            failed += 1
+    """Mark failed the poster jobs that nobody is making any more."""
+    failed = job_liveness.fail_abandoned(
+        PosterJob, _threads, current_app.config["POSTER_JOB_STALL_SECONDS"], now
+    )
     if failed:
         log.warning("posters: %d job(s) lost their worker, marked failed", failed)
-    db.session.commit()
     return failed
