@@ -226,7 +226,15 @@ def _median_run(runs: list[dict]) -> dict:
     return ordered[len(ordered) // 2] | totals | {"rounds": [round(run["rps"]) for run in runs]}
 
 
-def measure(db_name: str, url: str, conns: list[int], seconds: int, rounds: int) -> list[dict]:
+LIMITS_ON = {  # production's limits, with the per-network page limit out of reach (every GET is 127.0.0.1)
+    "RATELIMIT_ENABLED": "true",
+    "RATELIMIT_FORM_NETWORK": "100000000 per minute",
+}
+
+
+def measure(
+    db_name: str, url: str, conns: list[int], seconds: int, rounds: int, limits: bool = False
+) -> list[dict]:
     """Both servers up side by side; bare and real runs alternate, round after
     round, so a change in the machine's load falls on both alike."""
     seed = prepare(url)
@@ -240,7 +248,7 @@ def measure(db_name: str, url: str, conns: list[int], seconds: int, rounds: int)
         "OPENING_DAYS": "1-7",
         "TRUSTED_PROXIES": "1",  # as behind nginx: the citizen's address comes in X-Forwarded-For
         "PUBLIC_BASE_URL": "http://127.0.0.1",
-    }
+    } | (LIMITS_ON if limits else {})
     body = answers_body(seed["csrf"])
     servers = {}
     try:
@@ -316,6 +324,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/real runs; the median counts")
     parser.add_argument("--conns", default="16,64")
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument(
+        "--limits-on",
+        action="store_true",
+        help="the real app with rate limits on, as in production (every submit is its own device and network)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: run scripts/install-test-deps.sh")
@@ -326,7 +339,14 @@ def main() -> None:
             print(report(rows), flush=True)  # figures so far, in case a later database fails
         if db_name == "sqlite":
             folder = tempfile.mkdtemp(prefix="survey-bench-")
-            rows += measure("sqlite", f"sqlite:///{folder}/bench.sqlite3", conns, args.duration, args.rounds)
+            rows += measure(
+                "sqlite",
+                f"sqlite:///{folder}/bench.sqlite3",
+                conns,
+                args.duration,
+                args.rounds,
+                args.limits_on,
+            )
             shutil.rmtree(folder, ignore_errors=True)
         else:
             sys.path.insert(0, str(ROOT))
@@ -334,14 +354,15 @@ def main() -> None:
 
             cluster = Cluster().start()
             try:
-                rows += measure("postgres", cluster.url(), conns, args.duration, args.rounds)
+                rows += measure("postgres", cluster.url(), conns, args.duration, args.rounds, args.limits_on)
             finally:
                 cluster.destroy()
     text = report(rows)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     header = (
         f"survey_bench {stamp}: gunicorn {' '.join(WORKERS)}; wrk -t1, {args.rounds} alternating bare/real rounds of {args.duration}s (median) on the same "
-        f"{os.cpu_count()} cores; page = GET with gzip; submit = one POST with 9 answers + comment.\n"
+        f"{os.cpu_count()} cores; page = GET with gzip; submit = one POST with 9 answers + comment; "
+        f"rate limits {'ON (production defaults, page limit raised)' if args.limits_on else 'off'}.\n"
     )
     print(header + text)
     results = ROOT / "bench" / "results"
