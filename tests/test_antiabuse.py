@@ -117,3 +117,30 @@ def test_an_unreachable_limit_storage_does_not_stop_the_survey(database_url, pro
             db.engine.dispose()
     assert page.status_code == 200
     assert statuses == [302, 302, 429]  # the device limit still holds, counted in memory
+
+
+def test_page_views_per_network_are_limited_across_both_code_forms(database_url, province):
+    """RATELIMIT_FORM_NETWORK counts every view of a network, /s/ and the QR's /S/ alike
+    (survey/public/form_limit.py), other networks apart."""
+    limited = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_FORM_NETWORK": "3 per minute",
+        }
+    )
+    code = province.point_a.code
+    try:
+        client = limited.test_client()
+        statuses = [client.get(path).status_code for path in (f"/s/{code}", f"/S/{code}", f"/s/{code}")]
+        over = client.get(f"/S/{code}")
+        elsewhere = client.get(f"/s/{code}", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    finally:
+        limiter.reset()
+        limiter.enabled = False  # the extension is shared with the session's app
+        with limited.app_context():
+            db.engine.dispose()
+    assert statuses == [200, 200, 200] and over.status_code == 429
+    assert "Vui lòng thử lại sau ít phút" in over.text
+    assert elsewhere.status_code == 200

@@ -15,9 +15,9 @@ response's constant headers and answers the next ones itself:
 - the per-visit values come from the functions the full path uses: the CSRF
   token (csrf_tokens.py), the session serializer, the device cookie, the
   request id and log line (logs.py); the scan is counted the same way;
-- with rate limits on, the form's own limit is checked in a request context
-  (same bucket as the view); over the limit, the full path answers with the
-  friendly 429 page.
+- with rate limits on, the page's per-network limit is counted in the same
+  bucket as the view counts it (form_limit.py); over the limit, the full path
+  answers with the friendly 429 page.
 
 Anything else (a session cookie, another method or path, a page older than
 FORM_PAGE_CACHE_SECONDS or cleared by a catalogue change) goes through Flask
@@ -33,9 +33,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from survey.csrf_tokens import field_name, new_raw_token, signed
-from survey.extensions import within_limits
 from survey.logs import REQUEST_ID_HEADER, log_request, request_id
-from survey.public import form_pages
+from survey.public import form_limit, form_pages
 from survey.public.device import DEVICE_COOKIE, new_device_cookie
 from survey.public.forms import new_nonce
 
@@ -174,10 +173,8 @@ class FastFormPage:
         return cookies
 
     def within_limits(self, environ) -> bool:
-        """The form page's own rate limit (same bucket as the view's)."""
-        from survey.public.survey import check_form_limit
-
-        return within_limits(self.app, environ, check_form_limit)
+        """The form page's own rate limit (form_limit.py: the view counts in the same bucket)."""
+        return form_limit.allowed(self.app, environ.get("REMOTE_ADDR"))
 
     def count_scan(self, point_id: int) -> None:
         from survey.public.survey import count_scan_quietly

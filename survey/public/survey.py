@@ -17,7 +17,7 @@ from survey.models import Contact, SurveyPoint
 from survey.models.response import CHANNEL_KIOSK, CHANNEL_QR
 from survey.netid import client_network_key
 from survey.points import find_point
-from survey.public import bp, citizen_errors, form_pages, submit, tokens
+from survey.public import bp, citizen_errors, form_limit, form_pages, submit, tokens
 from survey.public.catalogue import blank_questions_html, form_for, questionnaire_for
 from survey.public.device import device_key, device_rate_key, remember_device
 from survey.public.forms import new_nonce
@@ -140,7 +140,6 @@ def _stored(point, version, posted: Posted, procedures, channel, key, dossier_li
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @public
 @unless_limits_off
-@limiter.limit(_limit("RATELIMIT_FORM_NETWORK"), methods=["GET"], scope="form-network")
 @limiter.limit(_limit("RATELIMIT_SUBMIT_NETWORK"), methods=["POST"], scope="submit-network")
 @limiter.limit(
     _limit("RATELIMIT_SUBMIT_DEVICE"), methods=["POST"], key_func=device_rate_key, scope="submit-device"
@@ -148,6 +147,8 @@ def _stored(point, version, posted: Posted, procedures, channel, key, dossier_li
 def survey(code: str):
     if request.method == "POST":
         return survey_page(active_point(code))
+    if not form_limit.allowed(current_app, request.remote_addr):
+        abort(429)  # the friendly "too many" page (errors.py)
     cached = cached_form(code)
     if cached is not None:
         return cached
@@ -161,12 +162,6 @@ def survey(code: str):
 def check_submit_limits() -> None:
     """The submit's limits on their own (same scopes and keys as the view's,
     so the same buckets), for the WSGI-level submit of fast_submit.py."""
-
-
-@limiter.limit(_limit("RATELIMIT_FORM_NETWORK"), methods=["GET"], scope="form-network")
-def check_form_limit() -> None:
-    """The form page's per-network limit on its own (same scope and key as the
-    view's, so the same bucket), for the fast answer of fast_form.py."""
 
 
 def active_point(code: str):
