@@ -88,6 +88,50 @@ def print_statement_times(log: list[tuple[str, float]], submits: int) -> None:
         print(f"  {len(times):5d} {median:7.2f} {mean:7.2f}  {sql}")
 
 
+def wsgi_cpu(app, url: str, code: str, session: str, body: str, submits: int) -> None:
+    """CPU per submit through each app's WSGI entry (no test client, no server),
+    the real submit beside bench/bare_app.py's insert, alternating, in this process."""
+    from werkzeug.test import EnvironBuilder
+
+    os.environ["BARE_DB_URL"] = url
+    from bench import bare_app
+
+    # survey's SQLite connect hook reads the current app's settings: give the bare app the same ones.
+    bare_app.app.config.update(SQLITE_BUSY_TIMEOUT_MS=5000, SQLITE_SYNCHRONOUS="NORMAL")
+    bare_app.engine = bare_app._engine(url)  # on this run's database
+    bare_app.metadata.create_all(bare_app.engine)
+
+    def environs(path: str, cookie: str | None, tag: str) -> list[dict]:
+        return [
+            EnvironBuilder(
+                path=path,
+                method="POST",
+                data=f"nonce={tag}{n}&{body}".encode(),
+                content_type="application/x-www-form-urlencoded",
+                headers={"Cookie": f"session={cookie}; hl_d={tag}{n}"} if cookie else {},
+                environ_overrides={"REMOTE_ADDR": citizen_address(n)},
+            ).get_environ()
+            for n in range(submits)
+        ]
+
+    def cpu_per_call(wsgi, prepared: list[dict]) -> float:
+        started = time.process_time()
+        for environ in prepared:
+            b"".join(wsgi(environ, lambda status, headers, exc_info=None: None))
+        return (time.process_time() - started) / len(prepared) * 1000
+
+    figures: dict[str, list[float]] = {"real": [], "bare": []}
+    for round_ in range(3):
+        figures["bare"].append(cpu_per_call(bare_app.app, environs(f"/submit/{code}", None, f"b{round_}-")))
+        figures["real"].append(cpu_per_call(app, environs(f"/s/{code}", session, f"w{round_}-")))
+    real, bare = (sorted(figures[k])[1] for k in ("real", "bare"))
+    print(
+        f"Through the WSGI entry, CPU per submit (median of 3 alternating rounds of {submits}): "
+        f"real {real:.2f} ms, bare insert {bare:.2f} ms ({bare / real:.0%}; load average {os.getloadavg()[0]:.1f})"
+    )
+    bare_app.engine.dispose()
+
+
 def run(args) -> None:
     folder = tempfile.mkdtemp(prefix="profile-submit-")
     cluster = None
@@ -166,6 +210,7 @@ def run(args) -> None:
             f"{args.submits} submits without the profiler: {plain / args.submits * 1000:.2f} ms each, "
             f"{cpu / args.submits * 1000:.2f} ms of this process's CPU (load average {os.getloadavg()[0]:.1f})"
         )
+        wsgi_cpu(app, url, code, client.get_cookie("session").value, body, args.submits)
         with app.app_context():
             db.engine.dispose()
     finally:

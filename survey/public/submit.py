@@ -50,12 +50,11 @@ def store_posted(
         if created:
             _checks_in_one_read(response, bool(posted.honeypot.strip()), connection)
         return response
-    else:
-        if dossier_link is not None:
-            submission.channel = CHANNEL_DOSSIER
-            submission.dossier_link_id = dossier_link.id
-            dossier_link.used_at = utcnow()
-        response, created = store(point, version, submission)  # with the alert check after its commit
+    if dossier_link is not None:
+        submission.channel = CHANNEL_DOSSIER
+        submission.dossier_link_id = dossier_link.id
+        dossier_link.used_at = utcnow()
+    response, created = store(point, version, submission)  # with the alert check after its commit
     if created:
         review(response, honeypot_filled=bool(posted.honeypot.strip()))
     # End the checks' read transaction here, where a connection that died
