@@ -7,6 +7,7 @@ import pytest
 from survey import antiabuse, create_app
 from survey.extensions import db, limiter
 from survey.models import Response, ResponseExclusion
+from survey.public import citizen_limits
 from survey.summaries import summarise
 from tests.conftest import TEST_CONFIG
 from tests.survey_helpers import submit
@@ -112,6 +113,7 @@ def test_an_unreachable_limit_storage_does_not_stop_the_survey(database_url, pro
         page = client.get(f"/s/{province.point_a.code}")
         statuses = [submit(client, province.point_a.code, {"Q9": "4"}).status_code for _ in range(3)]
     finally:
+        citizen_limits.reset_fallback()
         limiter.enabled = False  # the extension is shared with the session's app
         with limited.app_context():
             db.engine.dispose()
@@ -121,7 +123,7 @@ def test_an_unreachable_limit_storage_does_not_stop_the_survey(database_url, pro
 
 def test_page_views_per_network_are_limited_across_both_code_forms(database_url, province):
     """RATELIMIT_FORM_NETWORK counts every view of a network, /s/ and the QR's /S/ alike
-    (survey/public/form_limit.py), other networks apart."""
+    (survey/public/citizen_limits.py), other networks apart."""
     limited = create_app(
         {
             **TEST_CONFIG,

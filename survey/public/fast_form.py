@@ -16,7 +16,7 @@ response's constant headers and answers the next ones itself:
   token (csrf_tokens.py), the session serializer, the device cookie, the
   request id and log line (logs.py); the scan is counted the same way;
 - with rate limits on, the page's per-network limit is counted in the same
-  bucket as the view counts it (form_limit.py); over the limit, the full path
+  bucket as the view counts it (citizen_limits.py); over the limit, the full path
   answers with the friendly 429 page.
 
 Anything else (a session cookie, another method or path, a page older than
@@ -34,7 +34,7 @@ from werkzeug.routing import RequestRedirect
 
 from survey.csrf_tokens import field_name, new_raw_token, signed
 from survey.logs import REQUEST_ID_HEADER, log_request, request_id
-from survey.public import form_limit, form_pages
+from survey.public import citizen_limits, form_pages
 from survey.public.device import DEVICE_COOKIE, new_device_cookie
 from survey.public.forms import new_nonce
 
@@ -173,8 +173,8 @@ class FastFormPage:
         return cookies
 
     def within_limits(self, environ) -> bool:
-        """The form page's own rate limit (form_limit.py: the view counts in the same bucket)."""
-        return form_limit.allowed(self.app, environ.get("REMOTE_ADDR"))
+        """The form page's own rate limit (citizen_limits.py: the view counts in the same bucket)."""
+        return citizen_limits.page_allowed(self.app, environ.get("REMOTE_ADDR"))
 
     def count_scan(self, point_id: int) -> None:
         from survey.public.survey import count_scan_quietly

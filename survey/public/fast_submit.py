@@ -17,8 +17,8 @@ functions the view uses for everything that matters:
   response token, the session cookie re-signed with the answered point, the
   device cookie for a first-time browser, the security headers, the request
   id and the request's log line;
-- with rate limits on, the submit's own limits are checked in a request
-  context (same buckets as the view's decorators).
+- with rate limits on, the submit's two limits are counted as the view counts
+  them (citizen_limits.py, same keys).
 
 Anything this module is not sure about goes through Flask unchanged, with the
 body it read put back: another method, path or content type, a query string,
@@ -39,12 +39,13 @@ from werkzeug.http import dump_cookie, parse_cookie
 from werkzeug.utils import redirect
 
 from survey import csrf_tokens, headers
-from survey.extensions import db, within_limits
+from survey.extensions import db
 from survey.i18n import LANG_COOKIE, LOCALES, _best_match
 from survey.logs import REQUEST_ID_HEADER, log_request
 from survey.logs import request_id as new_request_id
 from survey.models.response import CHANNEL_QR
 from survey.netid import daily_key
+from survey.public import citizen_limits
 from survey.public.device import DEVICE_COOKIE, new_device_cookie
 from survey.public.posted import URLENCODED, accept
 
@@ -152,10 +153,12 @@ class FastSubmit:
             return None
         version, procedures = questionnaire_for(point)
         posted = accept(version, procedures, config["COMMENT_MAX_LENGTH"], form)
-        if posted is None or not self.within_limits(environ):
-            return None
         secret = config["SECRET_KEY"]
         device = cookies.get(DEVICE_COOKIE)
+        device_key = daily_key("device:" + device[:64], secret) if device else None
+        network_key = citizen_limits.network_key(self.app, environ.get("REMOTE_ADDR"))
+        if posted is None or not citizen_limits.submit_allowed(self.app, network_key, device_key):
+            return None  # the view answers (with the 429 page over a limit)
         point_code = point.code
         response = store_posted(
             point,
@@ -163,19 +166,13 @@ class FastSubmit:
             posted,
             procedures,
             channel=CHANNEL_QR,
-            device_key=daily_key("device:" + device[:64], secret) if device else None,
-            network_key=daily_key(environ.get("REMOTE_ADDR") or "unknown", secret),
+            device_key=device_key,
+            network_key=network_key,
             locale=_locale(environ, cookies),
             connection=connection,
         )
         environ[STORED] = True
         return point_code, tokens.for_response(response)
-
-    def within_limits(self, environ) -> bool:
-        """The submit's own rate limits (same buckets as the view's decorators)."""
-        from survey.public.survey import check_submit_limits
-
-        return within_limits(self.app, environ, check_submit_limits)
 
     def reply(self, environ, route: str, location: str, session: dict, cookies, started: float):
         app, config = self.app, self.app.config

@@ -10,16 +10,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from survey.auth.access import public
 from survey.codes import normalise
-from survey.extensions import csrf, db, limiter, unless_limits_off
+from survey.extensions import csrf, db
 from survey.followup.cases import needs_follow_up
 from survey.i18n import current_locale
 from survey.models import Contact, SurveyPoint
 from survey.models.response import CHANNEL_KIOSK, CHANNEL_QR
 from survey.netid import client_network_key
 from survey.points import find_point
-from survey.public import bp, citizen_errors, form_limit, form_pages, submit, tokens
+from survey.public import bp, citizen_errors, citizen_limits, form_pages, submit, tokens
 from survey.public.catalogue import blank_questions_html, form_for, questionnaire_for
-from survey.public.device import device_key, device_rate_key, remember_device
+from survey.public.device import device_key, remember_device
 from survey.public.forms import new_nonce
 from survey.public.point_ref import find_point_ref
 from survey.public.posted import Posted, from_form, quick_accept
@@ -31,10 +31,6 @@ log = logging.getLogger(__name__)
 # Going back to the form (the browser refetches it) then says "already sent"
 # instead of offering the same answers for a second response.
 ANSWERED = "answered"
-
-
-def _limit(name: str):
-    return lambda: current_app.config[name]
 
 
 def load_point(code: str, count_scan_too: bool = False) -> SurveyPoint:
@@ -139,29 +135,17 @@ def _stored(point, version, posted: Posted, procedures, channel, key, dossier_li
 
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @public
-@unless_limits_off
-@limiter.limit(_limit("RATELIMIT_SUBMIT_NETWORK"), methods=["POST"], scope="submit-network")
-@limiter.limit(
-    _limit("RATELIMIT_SUBMIT_DEVICE"), methods=["POST"], key_func=device_rate_key, scope="submit-device"
-)
 def survey(code: str):
     if request.method == "POST":
+        if not citizen_limits.submit_allowed(current_app, client_network_key(), device_key()):
+            abort(429)  # the friendly "too many" page (errors.py)
         return survey_page(active_point(code))
-    if not form_limit.allowed(current_app, request.remote_addr):
-        abort(429)  # the friendly "too many" page (errors.py)
+    if not citizen_limits.page_allowed(current_app, request.remote_addr):
+        abort(429)
     cached = cached_form(code)
     if cached is not None:
         return cached
     return survey_page(load_point(code, count_scan_too=True))
-
-
-@limiter.limit(_limit("RATELIMIT_SUBMIT_NETWORK"), methods=["POST"], scope="submit-network")
-@limiter.limit(
-    _limit("RATELIMIT_SUBMIT_DEVICE"), methods=["POST"], key_func=device_rate_key, scope="submit-device"
-)
-def check_submit_limits() -> None:
-    """The submit's limits on their own (same scopes and keys as the view's,
-    so the same buckets), for the WSGI-level submit of fast_submit.py."""
 
 
 def active_point(code: str):
