@@ -34,7 +34,7 @@ from werkzeug.routing import RequestRedirect
 
 from survey.csrf_tokens import field_name, new_raw_token, signed
 from survey.logs import REQUEST_ID_HEADER, log_request, request_id
-from survey.public import citizen_limits, form_pages
+from survey.public import citizen_limits, form_pages, scan_buffer
 from survey.public.device import DEVICE_COOKIE, new_device_cookie
 from survey.public.forms import new_nonce
 
@@ -177,10 +177,13 @@ class FastFormPage:
         return citizen_limits.page_allowed(self.app, environ.get("REMOTE_ADDR"))
 
     def count_scan(self, point_id: int) -> None:
-        from survey.public.survey import count_scan_quietly
+        """As the view counts it (scan_buffer.py); an app context only to write a batch."""
+        batch = scan_buffer.take_due(point_id, self.app.config)
+        if batch:
+            from survey.public.survey import write_scans_quietly
 
-        with self.app.app_context():
-            count_scan_quietly(point_id)
+            with self.app.app_context():
+                write_scans_quietly(batch)
 
 
 def _shape(environ) -> tuple[tuple | None, bool]:

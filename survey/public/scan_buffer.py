@@ -13,8 +13,6 @@ import threading
 import time
 from datetime import date
 
-from flask import current_app
-
 from survey.scans import count_scan, today_in_vietnam
 
 _lock = threading.Lock()
@@ -22,8 +20,10 @@ _pending: dict[tuple[int, date], int] = {}
 _oldest = {"at": 0.0}
 
 
-def note_scan(point_id: int) -> None:
-    config = current_app.config
+def take_due(point_id: int, config) -> dict[tuple[int, date], int]:
+    """Count one scan; the batch to write when one is due (then written by
+    write_batch, in an app context), else an empty dict. Needs no app context,
+    so the WSGI-level page (fast_form.py) only enters one to write."""
     with _lock:
         if not _pending:
             _oldest["at"] = time.monotonic()
@@ -36,11 +36,10 @@ def note_scan(point_id: int) -> None:
         batch = dict(_pending) if due else {}
         if due:
             _pending.clear()
-    if batch:
-        _write(batch)
+    return batch
 
 
-def _write(batch: dict[tuple[int, date], int]) -> None:
+def write_batch(batch: dict[tuple[int, date], int]) -> None:
     try:
         for (point_id, day), count in sorted(batch.items()):
             count_scan(point_id, day, by=count, commit=False)

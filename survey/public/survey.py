@@ -23,7 +23,7 @@ from survey.public.device import device_key, remember_device
 from survey.public.forms import new_nonce
 from survey.public.point_ref import find_point_ref
 from survey.public.posted import Posted, from_form, quick_accept
-from survey.public.scan_buffer import note_scan
+from survey.public.scan_buffer import take_due, write_batch
 from survey.retirement import current_replacement
 
 log = logging.getLogger(__name__)
@@ -48,11 +48,19 @@ def load_point(code: str, count_scan_too: bool = False) -> SurveyPoint:
 
 def count_scan_quietly(point_id: int) -> None:
     """A scan is counted when the page is opened; counting never blocks the survey."""
+    write_scans_quietly(take_due(point_id, current_app.config))
+
+
+def write_scans_quietly(batch: dict) -> None:
+    """Write a due batch of scan counts; a database error is logged (the
+    counts go back to the buffer for the next batch), never shown."""
+    if not batch:
+        return
     try:
-        note_scan(point_id)
+        write_batch(batch)
     except SQLAlchemyError:
         db.session.rollback()
-        log.warning("scan of point %s not counted", point_id, exc_info=True)
+        log.warning("%d scan(s) not written yet", sum(batch.values()), exc_info=True)
 
 
 def wants_follow_up(response) -> bool:
