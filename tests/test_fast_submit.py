@@ -251,3 +251,30 @@ def test_unhappy_answers_through_the_fast_submit_raise_the_spike_alerts(app, cli
     assert flask_saw.posts() == 0
     alerts = db.session.scalars(db.select(Alert).order_by(Alert.level)).all()
     assert [(a.level, a.answers, a.unhappy) for a in alerts] == [("agency", 4, 2), ("point", 4, 2)]
+
+
+def test_submits_per_network_are_limited_across_both_code_forms_and_both_paths(make_app, province):
+    """RATELIMIT_SUBMIT_NETWORK counts every submit of a network (survey/public/citizen_limits.py),
+    /s/ and the QR's /S/ alike, whether the WSGI-level submit or the view answers; other networks apart."""
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_SUBMIT_NETWORK="3 per minute")
+    code = province.point_a.code
+    statuses = []
+    try:
+        with FlaskSaw(app) as flask_saw:
+            for n, path in enumerate(("/s/", "/S/", "/s/", "/S/")):
+                client = app.test_client()  # a new phone each time, on one network
+                if n == 1:
+                    client.set_cookie("another", "1")  # this one through the view
+                data = {"nonce": f"net-{n}", **ANSWERS}
+                statuses.append(client.post(f"{path}{code}", data=data).status_code)
+            elsewhere = app.test_client().post(
+                f"/s/{code}",
+                data={"nonce": "net-other", **ANSWERS},
+                environ_base={"REMOTE_ADDR": "203.0.113.9"},
+            )
+    finally:
+        limiter.reset()
+    assert statuses == [302, 302, 302, 429]
+    assert elsewhere.status_code == 302
+    assert flask_saw.posts() == 2  # the one with the extra cookie, and the refused one's friendly page
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 4
