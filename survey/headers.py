@@ -38,18 +38,22 @@ HSTS = "max-age=31536000; includeSubDomains"
 _DEFAULTS = tuple((name.lower(), name, value) for name, value in STATIC_HEADERS.items())
 
 
+def security_headers(secure: bool) -> list[tuple[str, str]]:
+    """Every response's security headers; HSTS only over HTTPS (as seen
+    through a trusted proxy): on plain HTTP browsers ignore it, and it would
+    only confuse a local test install. Also for answers made below Flask."""
+    chosen = [(name, value) for _lower, name, value in _DEFAULTS]
+    return [*chosen, ("Strict-Transport-Security", HSTS)] if secure else chosen
+
+
 def add_headers(response):
     # One pass over the few headers already set: Headers.setdefault raises and
     # catches a KeyError per missing name, which made this the page's dearest hook.
     headers = response.headers
     present = {name.lower() for name, _value in headers.items()}
-    for lower, name, value in _DEFAULTS:
-        if lower not in present:
+    for name, value in security_headers(request.is_secure):
+        if name.lower() not in present:
             headers.add(name, value)
-    # Only over HTTPS (as seen through a trusted proxy): HSTS on plain HTTP
-    # is ignored by browsers and would only confuse a local test install.
-    if request.is_secure and "strict-transport-security" not in present:
-        headers.add("Strict-Transport-Security", HSTS)
     if "cache-control" not in present and response.mimetype == "text/html":
         # Staff pages show figures from outside a citizen's view; no shared caches.
         headers.add("Cache-Control", "no-store")

@@ -20,10 +20,17 @@ def select_locale() -> str:
     """Vietnamese first: ?lang= switch, then the cookie, then Accept-Language."""
     if not has_request_context():  # CLI messages are in Vietnamese
         return "vi"
-    chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    return choose_locale(
+        request.args.get("lang"), request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language", "")
+    )
+
+
+def choose_locale(query_lang: str | None, cookie_lang: str | None, accept_language: str) -> str:
+    """The choice itself, for callers without a Flask request (public/fast_submit.py)."""
+    chosen = query_lang or cookie_lang
     if chosen in LOCALES:
         return chosen
-    return _best_match(request.headers.get("Accept-Language", ""))
+    return _best_match(accept_language)
 
 
 @lru_cache(maxsize=512)

@@ -40,20 +40,18 @@ from werkzeug.utils import redirect
 
 from survey import csrf_tokens, headers
 from survey.extensions import db
-from survey.i18n import LANG_COOKIE, LOCALES, _best_match
+from survey.i18n import LANG_COOKIE, choose_locale
 from survey.logs import REQUEST_ID_HEADER, log_request
 from survey.logs import request_id as new_request_id
 from survey.models.response import CHANNEL_QR
 from survey.netid import daily_key
-from survey.public import citizen_limits
+from survey.public import citizen_limits, tokens
 from survey.public.device import DEVICE_COOKIE, new_device_cookie
 from survey.public.posted import URLENCODED, accept
 
 ROUTES = {"/s/": ("/s/<code>", "public.survey"), "/S/": ("/S/<code>", "public.survey_from_qr")}
-ANSWERED = "answered"  # survey.ANSWERED (imported late: survey.py imports the views)
-FRESH = "_fresh"
-STORED = "survey.fast_submit.stored"  # environ mark: the answer is committed  # Flask-Login's mark, False on a citizen's session
-_SECURITY_HEADERS = tuple((name, value) for _lower, name, value in headers._DEFAULTS)
+FRESH = "_fresh"  # Flask-Login's mark, False on a citizen's session
+STORED = "survey.fast_submit.stored"  # environ mark: the answer is committed
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +100,7 @@ class FastSubmit:
         if session is None or form is None or not _plain_cookies(cookies, config):
             return None
         if config.get("WTF_CSRF_ENABLED", True):
-            field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+            field = csrf_tokens.field_name(config)
             if not csrf_tokens.matches(form.get(field), session.get(field), app):
                 return None
         code = environ["PATH_INFO"][3:]
@@ -110,7 +108,7 @@ class FastSubmit:
         if stored is None:
             return None
         point_code, token = stored
-        session[ANSWERED] = {point_code: token}
+        session[tokens.ANSWERED] = {point_code: token}
         location = f"{environ.get('SCRIPT_NAME', '')}/s/{point_code}/cam-on?t={token}"
         return self.reply(environ, route, location, session, cookies, started)
 
@@ -126,8 +124,8 @@ class FastSubmit:
             data = serializer.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
         except BadSignature:
             return None  # Flask starts an empty session: the form says the token is stale
-        field = self.app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
-        if not isinstance(data, dict) or not set(data) <= {field, FRESH, ANSWERED}:
+        field = csrf_tokens.field_name(self.app.config)
+        if not isinstance(data, dict) or not set(data) <= {field, FRESH, tokens.ANSWERED}:
             return None
         return data if data.get(FRESH, False) is False else None
 
@@ -142,7 +140,6 @@ class FastSubmit:
             return self.store_on(environ, code, form, cookies, connection)
 
     def store_on(self, environ, code: str, form: dict, cookies, connection) -> tuple[str, str] | None:
-        from survey.public import tokens
         from survey.public.catalogue import questionnaire_for
         from survey.public.point_ref import find_point_ref
         from survey.public.submit import store_posted
@@ -168,7 +165,7 @@ class FastSubmit:
             channel=CHANNEL_QR,
             device_key=device_key,
             network_key=network_key,
-            locale=_locale(environ, cookies),
+            locale=choose_locale(None, cookies.get(LANG_COOKIE), environ.get("HTTP_ACCEPT_LANGUAGE", "")),
             connection=connection,
         )
         environ[STORED] = True
@@ -193,14 +190,12 @@ class FastSubmit:
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Length", str(len(content))),
             ("Location", location),
-            *_SECURITY_HEADERS,
+            *headers.security_headers(secure=environ.get("wsgi.url_scheme") == "https"),
             ("Cache-Control", "no-store"),
             (REQUEST_ID_HEADER, request_id),
             ("Vary", "Cookie"),
             ("Set-Cookie", session_cookie),
         ]
-        if environ.get("wsgi.url_scheme") == "https":
-            reply_headers.append(("Strict-Transport-Security", headers.HSTS))
         if not cookies.get(DEVICE_COOKIE):
             reply_headers.append(("Set-Cookie", new_device_cookie(config)))
         rule, endpoint = ROUTES[route]
@@ -255,14 +250,6 @@ def _plain_cookies(cookies, config) -> bool:
     cookie, nothing the full path might read differently)."""
     known = {config["SESSION_COOKIE_NAME"], DEVICE_COOKIE, LANG_COOKIE}
     return all(name in known for name in cookies)
-
-
-def _locale(environ, cookies) -> str:
-    """i18n.select_locale for a request without a query string."""
-    chosen = cookies.get(LANG_COOKIE)
-    if chosen in LOCALES:
-        return chosen
-    return _best_match(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
 
 
 def install(app: Flask) -> None:

@@ -97,7 +97,7 @@ def _csrf_ok(formdata) -> bool:
     config = current_app.config
     if not config.get("WTF_CSRF_ENABLED", True):
         return True
-    field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    field = csrf_tokens.field_name(config)
     return csrf_tokens.matches(formdata.get(field), session.get(field), current_app)
 
 

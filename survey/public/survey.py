@@ -27,10 +27,7 @@ from survey.public.scan_buffer import take_due, write_batch
 from survey.retirement import current_replacement
 
 log = logging.getLogger(__name__)
-# Session key: the point this browser just answered, and the response's token.
-# Going back to the form (the browser refetches it) then says "already sent"
-# instead of offering the same answers for a second response.
-ANSWERED = "answered"
+ANSWERED = tokens.ANSWERED
 
 
 def load_point(code: str, count_scan_too: bool = False) -> SurveyPoint:

@@ -9,6 +9,10 @@ from survey.models import Response
 from survey.session_cookie import KeyCachingSigner
 
 MAX_AGE_SECONDS = 3600
+# Session key: the point this browser just answered, and the response's token.
+# Going back to the form (the browser refetches it) then says "already sent"
+# instead of offering the same answers for a second response.
+ANSWERED = "answered"
 
 
 _serializers: dict[str, URLSafeTimedSerializer] = {}
