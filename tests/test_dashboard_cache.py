@@ -42,6 +42,14 @@ def _hits(app) -> int:
     return app.extensions["dashboard_cache"].hits
 
 
+def _a_rolled_up_top_rating_last_month(login, committee, province):
+    """One top rating at point A last month, rolled up; the committee signed in."""
+    month = _last_month()
+    factories.answer_at(province.point_a, _in(month), 5)
+    _rolled_up()
+    return login(committee), month
+
+
 def test_the_second_view_comes_from_the_cache_with_the_same_figures(app, login, committee, province):
     month = _last_month()
     for overall in (5, 4, 2):
@@ -81,10 +89,7 @@ def test_an_exclusion_in_a_closed_period_shows_on_the_next_view(app, login, comm
 
 
 def test_a_late_response_in_a_closed_period_shows_on_the_next_view(app, login, committee, province):
-    month = _last_month()
-    factories.answer_at(province.point_a, _in(month), 5)
-    _rolled_up()
-    client = login(committee)
+    client, month = _a_rolled_up_top_rating_last_month(login, committee, province)
     url = f"/agencies/T01-XA?period=month&value={month.value}"
     first = client.get(url).text
     assert _count(first, "responses") == 1 and "0 góp ý" in first
@@ -97,10 +102,7 @@ def test_a_late_response_in_a_closed_period_shows_on_the_next_view(app, login, c
 def test_a_full_refresh_replaces_cached_figures(app, login, committee, province):
     """Rows that reached the database without a marker (a restore, a bulk load)
     count once `rollups refresh --all` has run, not before (then as raw)."""
-    month = _last_month()
-    factories.answer_at(province.point_a, _in(month), 5)
-    _rolled_up()
-    client = login(committee)
+    client, month = _a_rolled_up_top_rating_last_month(login, committee, province)
     url = f"/agencies/T01-XA?period=month&value={month.value}"
     assert _count(client.get(url).text, "responses") == 1
     factories.answer_at(province.point_a, _in(month, 4), 5)
@@ -124,10 +126,7 @@ def test_a_new_response_today_shows_in_the_open_period(app, login, committee, pr
 
 
 def test_names_targets_and_language_are_never_stale(app, login, committee, province):
-    month = _last_month()
-    factories.answer_at(province.point_a, _in(month), 5)
-    _rolled_up()
-    client = login(committee)
+    client, month = _a_rolled_up_top_rating_last_month(login, committee, province)
     overview = f"/overview/T01?period=month&value={month.value}"
     assert "Ủy ban nhân dân xã Hòa Bình" in client.get(overview).text
     client.post("/admin/agencies/T01-XA/rename", data={"name": "Xã Hòa Bình Mới", "kind": "commune_pc"})
