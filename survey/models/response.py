@@ -42,8 +42,17 @@ class Response(db.Model):
         # unhappy answers at an agency (spike alerts, followup/alerts.py) and
         # top ratings from one device or network (bursts, antiabuse.py).
         _partial("ix_responses_unhappy", "overall <= 2", "agency_id", "submitted_at"),
-        _partial("ix_responses_top_device", "overall = 5", "device_key", "submitted_at"),
-        _partial("ix_responses_top_network", "overall = 5", "network_key", "submitted_at"),
+        # Each with its own key in the predicate ("key = ?" implies it), so that
+        # neither half of the burst check can be served by the other's index.
+        _partial(
+            "ix_responses_top_device", "overall = 5 AND device_key IS NOT NULL", "device_key", "submitted_at"
+        ),
+        _partial(
+            "ix_responses_top_network",
+            "overall = 5 AND network_key IS NOT NULL",
+            "network_key",
+            "submitted_at",
+        ),
         # Only the responses with a comment: the summary pages count and page them
         # per subtree and period (index-only, a few thousand entries, not a range of all).
         _partial("ix_responses_comments", "comment IS NOT NULL", "agency_id", "submitted_at"),

@@ -39,6 +39,7 @@ from werkzeug.http import dump_cookie, parse_cookie
 from werkzeug.utils import redirect
 
 from survey import csrf_tokens, headers
+from survey.driver_sql import driver_connection
 from survey.extensions import db
 from survey.i18n import LANG_COOKIE, choose_locale
 from survey.logs import REQUEST_ID_HEADER, log_request
@@ -132,11 +133,11 @@ class FastSubmit:
     def store(self, environ, code: str, form: dict, cookies) -> tuple[str, str] | None:
         """(point code, response token) of the stored answer, or None when the
         full path must answer (nothing stored then)."""
-        with db.engine.connect() as connection:  # one connection for the whole submit
-            if connection.dialect.name != "sqlite":  # autocommit: no BEGIN and ROLLBACK round trips
-                # (SQLite's driver starts no transaction for a read anyway, and
-                # switching its mode costs more than the reads)
-                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        # One pooled connection for the whole submit, its statements run on the
+        # driver's cursor (driver_sql.py); PostgreSQL in autocommit: no BEGIN and
+        # ROLLBACK round trips (SQLite's driver starts no transaction for a read anyway).
+        autocommit = db.engine.dialect.name != "sqlite"
+        with driver_connection(db.engine, autocommit=autocommit) as connection:
             return self.store_on(environ, code, form, cookies, connection)
 
     def store_on(self, environ, code: str, form: dict, cookies, connection) -> tuple[str, str] | None:
