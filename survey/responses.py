@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, is_dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, cast, func, insert, select, true
+from sqlalchemy import bindparam, cast, exists, func, insert, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
@@ -92,15 +92,21 @@ def store(point: SurveyPoint, version, sub: Submission) -> tuple[Stored, bool]:
     return stored, True
 
 
-def store_on(connection, point: SurveyPoint, version, sub: Submission) -> tuple[Stored, bool]:
+def store_on(connection, point: SurveyPoint, version, sub: Submission) -> tuple[Stored | None, bool]:
     """store() on a connection of the caller's (autocommit mode on PostgreSQL,
     the driver's default on SQLite: no transaction open), for the
     citizen's submit (public/fast_submit.py), with the checks after the commit
     left to the caller. PostgreSQL: the response and its answers in one
     statement, atomic as every statement is, so one round trip instead of
     BEGIN, two inserts and COMMIT. SQLite: BEGIN IMMEDIATE, the two inserts,
-    COMMIT (every row is ready before the write lock is taken)."""
+    COMMIT (every row is ready before the write lock is taken).
+
+    `point` may be a copy the caller kept from an earlier submit: the response
+    row is only inserted if the point is still as that copy says (same code,
+    agency, procedure and status: not retired or moved since). Returns
+    (None, False) when it is not, and nothing is stored."""
     row, answers = _rows(point, version, sub)
+    row |= {"point_code": point.code, "point_procedure_id": point.procedure_id, "point_status": point.status}
     try:
         if connection.dialect.name == "postgresql" and answers:
             arrays = {f"answer_{key}": [a[key] for a in answers] for key in ANSWER_KEYS}
@@ -112,14 +118,16 @@ def store_on(connection, point: SurveyPoint, version, sub: Submission) -> tuple[
         if existing is None:
             raise  # not the nonce: a dossier link answered a moment earlier
         return stored_from(existing), False
+    if response_id is None:
+        return None, False
     return Stored(id=response_id, **{k: row[k] for k in _STORED_COLUMNS}), True
 
 
-def _insert_in_transaction(connection, row: dict, answers: list[dict]) -> int:
+def _insert_in_transaction(connection, row: dict, answers: list[dict]) -> int | None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.dialect.name == "sqlite" else "BEGIN")
     try:
-        response_id = connection.execute(_INSERT_RESPONSE, row).inserted_primary_key[0]
-        if answers:
+        response_id = connection.execute(_guarded_insert(), row).scalar()
+        if answers and response_id is not None:
             connection.execute(_INSERT_ANSWERS, [{**a, "response_id": response_id} for a in answers])
         connection.exec_driver_sql("COMMIT")
     except BaseException:
@@ -149,17 +157,31 @@ ANSWER_KEYS = ("question_id", "value", "not_applicable", "scale", "label")
 
 
 @lru_cache(maxsize=1)
-def _pg_store():
-    """WITH inserted AS (INSERT INTO responses ... RETURNING id)
-    INSERT INTO answers SELECT inserted.id, a.* FROM inserted, unnest(arrays) a
-    RETURNING response_id -- one statement, whatever the number of answers."""
-    responses, answers = Response.__table__, Answer.__table__
-    inserted = (
-        insert(responses)
-        .values({key: bindparam(key, type_=responses.c[key].type) for key in ROW_KEYS})
-        .returning(responses.c.id)
-        .cte("inserted")
+def _guarded_insert():
+    """INSERT INTO responses (...) SELECT <the row> WHERE <the point is as the
+    caller saw it> RETURNING id: no row, and no id, when it is not."""
+    responses, points = Response.__table__, SurveyPoint.__table__
+    unchanged = exists().where(
+        points.c.id == bindparam("survey_point_id", type_=points.c.id.type),
+        points.c.code == bindparam("point_code", type_=points.c.code.type),
+        points.c.agency_id == bindparam("agency_id", type_=points.c.agency_id.type),
+        points.c.procedure_id.is_not_distinct_from(
+            bindparam("point_procedure_id", type_=points.c.procedure_id.type)
+        ),
+        points.c.status == bindparam("point_status", type_=points.c.status.type),
     )
+    values = select(*(bindparam(key, type_=responses.c[key].type) for key in ROW_KEYS)).where(unchanged)
+    return insert(responses).from_select(list(ROW_KEYS), values).returning(responses.c.id)
+
+
+@lru_cache(maxsize=1)
+def _pg_store():
+    """WITH inserted AS (<the guarded insert>)
+    INSERT INTO answers SELECT inserted.id, a.* FROM inserted, unnest(arrays) a
+    RETURNING response_id -- one statement, whatever the number of answers;
+    no row when the guard stopped the response."""
+    answers = Answer.__table__
+    inserted = _guarded_insert().cte("inserted")
     rows = (
         func.unnest(*(cast(bindparam(f"answer_{key}"), ARRAY(answers.c[key].type)) for key in ANSWER_KEYS))
         .table_valued(*ANSWER_KEYS)

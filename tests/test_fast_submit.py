@@ -278,3 +278,51 @@ def test_submits_per_network_are_limited_across_both_code_forms_and_both_paths(m
     assert elsewhere.status_code == 302
     assert flask_saw.posts() == 2  # the one with the extra cookie, and the refused one's friendly page
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 4
+
+
+def _count_lookups(monkeypatch) -> list[str]:
+    from survey.public import point_ref
+
+    looked_up, find = [], point_ref.find_point_ref
+
+    def counting(code, connection=None):
+        looked_up.append(code)
+        return find(code, connection)
+
+    monkeypatch.setattr(point_ref, "find_point_ref", counting)
+    return looked_up
+
+
+def test_a_worker_keeps_the_point_and_the_insert_checks_it_is_still_so(app, client, province, monkeypatch):
+    """After one submit the worker does not look the point up again (one statement less per
+    submit); if it has been retired meanwhile, nothing is stored and the view says so."""
+    looked_up = _count_lookups(monkeypatch)
+    code = province.point_a.code
+    for _ in range(3):
+        assert (
+            client.post(f"/s/{code}", data={"nonce": fresh_form(client, code), **ANSWERS}).status_code == 302
+        )
+    assert looked_up == [code]
+    retire_point(province.point_a)
+    db.session.commit()
+    with FlaskSaw(app) as flask_saw:
+        gone = client.post(f"/s/{code}", data={"nonce": "after-retirement", **ANSWERS})
+    assert gone.status_code == 410 and flask_saw.posts() == 1
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 3
+
+
+def test_a_point_moved_to_another_agency_is_stored_under_its_new_agency(app, client, province, monkeypatch):
+    """An agency merge moves points: a worker's kept copy is refused by the insert's check,
+    the view stores the answer where the point is now, and the worker keeps the new copy."""
+    looked_up = _count_lookups(monkeypatch)
+    code = province.point_b.code
+    client.post(f"/s/{code}", data={"nonce": fresh_form(client, code), **ANSWERS})
+    province.point_b.agency_id = province.commune_a.id
+    db.session.commit()
+    with FlaskSaw(app) as flask_saw:
+        for _ in range(2):
+            client.post(f"/s/{code}", data={"nonce": fresh_form(client, code), **ANSWERS})
+    assert flask_saw.posts() == 1  # the first after the move; the next one is fast again
+    agencies = db.session.scalars(db.select(Response.agency_id).order_by(Response.id)).all()
+    assert agencies == [province.commune_b.id, province.commune_a.id, province.commune_a.id]
+    assert looked_up == [code, code]

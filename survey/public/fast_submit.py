@@ -53,6 +53,7 @@ from survey.public.posted import URLENCODED, accept
 ROUTES = {"/s/": ("/s/<code>", "public.survey"), "/S/": ("/S/<code>", "public.survey_from_qr")}
 FRESH = "_fresh"  # Flask-Login's mark, False on a citizen's session
 STORED = "survey.fast_submit.stored"  # environ mark: the answer is committed
+POINTS_KEPT = 10_000  # a province has a few thousand points: columns only, a few MB at most
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class FastSubmit:
     def __init__(self, app: Flask, wsgi_app):
         self.app = app
         self.wsgi_app = wsgi_app
+        self.points: dict[str, tuple] = {}  # code as posted -> the point's columns (remember())
 
     def __call__(self, environ, start_response):
         route = _candidate(environ)
@@ -142,11 +144,12 @@ class FastSubmit:
 
     def store_on(self, environ, code: str, form: dict, cookies, connection) -> tuple[str, str] | None:
         from survey.public.catalogue import questionnaire_for
-        from survey.public.point_ref import find_point_ref
+        from survey.public.point_ref import PointRef, find_point_ref
         from survey.public.submit import store_posted
 
         config = self.app.config
-        point = find_point_ref(code, connection)
+        known = self.points.get(code)
+        point = PointRef(*known) if known is not None else find_point_ref(code, connection)
         if point is None or point.is_retired:
             return None
         version, procedures = questionnaire_for(point)
@@ -169,8 +172,27 @@ class FastSubmit:
             locale=choose_locale(None, cookies.get(LANG_COOKIE), environ.get("HTTP_ACCEPT_LANGUAGE", "")),
             connection=connection,
         )
+        if response is None:  # retired or moved since this worker kept it: the view answers
+            self.points.pop(code, None)
+            return None
         environ[STORED] = True
+        self.remember(code, point)
         return point_code, tokens.for_response(response)
+
+    def remember(self, code: str, point) -> None:
+        """Keep the point's columns for the next submit to the same code: no look-up
+        then, the insert itself checks that the point is still as kept (responses.store_on)."""
+        if code not in self.points:
+            if len(self.points) >= POINTS_KEPT:
+                self.points.clear()
+            self.points[code] = (
+                point.id,
+                point.code,
+                point.agency_id,
+                point.procedure_id,
+                point.counter,
+                point.status,
+            )
 
     def reply(self, environ, route: str, location: str, session: dict, cookies, started: float):
         app, config = self.app, self.app.config

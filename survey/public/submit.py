@@ -31,10 +31,11 @@ def store_posted(
     locale,
     dossier_link=None,
     connection=None,
-) -> Stored:
+) -> Stored | None:
     """Store the answer once; with a dossier link, mark it used in the same
-    transaction. With `connection` (autocommit, fast_submit.py), the answer
-    and the checks after it go through that one connection, not the session."""
+    transaction. With `connection` (a driver connection, fast_submit.py), the
+    answer and the checks after it go through that one connection, not the
+    session, and nothing is stored (None) if `point` is no longer as it says."""
     submission = Submission(
         nonce=usable_nonce(posted.nonce),
         answers=posted.answers,
@@ -47,6 +48,8 @@ def store_posted(
     )
     if connection is not None and dossier_link is None:
         response, created = store_on(connection, point, version, submission)
+        if response is None:
+            return None  # the point was retired or moved since the caller read it: nothing stored
         if created:
             _checks_in_one_read(response, bool(posted.honeypot.strip()), connection)
         return response
