@@ -21,6 +21,7 @@ rating, redirect. Figures go to stdout and bench/results/.
 """
 
 import argparse
+import itertools
 import os
 import re
 import shutil
@@ -65,6 +66,11 @@ def _get_script(path: str, headers: dict) -> str:
     return f'request = function() return wrk.format("GET", "{path}", {{{pairs}}}) end\n' + LUA_DONE
 
 
+# Each run's citizens start at their own number: a network (address) is never reused
+# across runs, however many runs fall within the burst window.
+_RUN_OFFSETS = itertools.count(0, 200_000)
+
+
 def _post_script(path: str, body: str, cookie: str, run_id: str) -> str:
     """Each POST a different citizen: a fresh nonce, and for the real app its own
     device cookie and its own address in X-Forwarded-For (as nginx, the one
@@ -81,7 +87,7 @@ def _post_script(path: str, body: str, cookie: str, run_id: str) -> str:
         "end\n"
     )
     return (
-        (address if cookie else "") + "local n = 0\n"
+        (address if cookie else "") + f"local n = {next(_RUN_OFFSETS)}\n"
         "request = function()\n  n = n + 1\n"
         f'  local body = "nonce={run_id}-" .. n .. "&{body}"\n'
         f'  return wrk.format("POST", "{path}", {{{headers}}}, body)\nend\n' + LUA_DONE
@@ -255,18 +261,27 @@ def measure(
         servers["bare"] = Server("bench.bare_app:app", env, "/hello")
         servers["real"] = Server("wsgi:app", env, "/healthz")
         scripts = {label: _scripts(label, code, seed) for label in servers}
-        for label, server in servers.items():
-            wrk(server.url, scripts[label]["page"], 16, 3)  # warm-up
+        # The same rows as the real submit, stored the bare way (bare_app.py): a second,
+        # informative baseline for the submit, on the bare server.
+        scripts["rows"] = {"path": f"/submit-rows/{code}", "table": "responses"}
+        labels = {"page": ("bare", "real"), "submit": ("bare", "rows", "real")}
+        for label, server in servers.items():  # warm-up: every worker's first page and first submit
+            wrk(server.url, scripts[label]["page"], 16, 3)
+            post = _post_script(
+                scripts[label]["path"], body, scripts[label].get("cookie", ""), f"warm{label}"
+            )
+            wrk(server.url, post, 16, 2)
         rows = []
         for c in conns:
             for kind in ("page", "submit"):
-                runs = {label: [] for label in servers}
+                runs = {label: [] for label in labels[kind]}
                 for _ in range(rounds):
-                    for label, server in servers.items():
+                    for label in labels[kind]:
+                        server = servers["real" if label == "real" else "bare"]
                         runs[label].append(
                             _one_run(kind, server, scripts[label], url, body, c, seconds, label)
                         )
-                for label in servers:
+                for label in labels[kind]:
                     rows.append(
                         {"db": db_name, "kind": kind, "app": label, "conns": c} | _median_run(runs[label])
                     )
@@ -314,8 +329,20 @@ def report(rows: list[dict]) -> str:
             f"{real['errors']:>11} {real['stored'] if real['kind'] == 'submit' else '':>8} "
             f"{real.get('excluded', ''):>8} {real['load']:>5.1f}  {'meets target' if ok else 'BELOW TARGET'}"
             f"  ({' '.join(map(str, real['rounds']))} / {' '.join(map(str, bare['rounds']))})"
+            + _same_rows(rows, real)
         )
     return "\n".join(lines)
+
+
+def _same_rows(rows: list[dict], real: dict) -> str:
+    """The real submit beside the bare app storing the same rows (no target: it tells the
+    schema's write cost from the application's)."""
+    same = [r for r in rows if r["app"] == "rows" and (r["db"], r["conns"]) == (real["db"], real["conns"])]
+    if real["kind"] != "submit" or not same:
+        return ""
+    return (
+        f"  same rows stored bare: {same[0]['rps']:.0f} req/s, real {real['rps'] / same[0]['rps']:.0%} of it"
+    )
 
 
 def main() -> None:
