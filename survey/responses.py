@@ -23,6 +23,7 @@ from survey.models import Answer, Procedure, QuestionnaireVersion, Response, Sur
 from survey.models.response import CHANNEL_QR
 from survey.models.types import utcnow
 from survey.questionnaire_v1 import OVERALL_KEY
+from survey.sqlite_writer import one_writer
 
 
 @dataclass
@@ -124,6 +125,11 @@ def store_on(connection, point: SurveyPoint, version, sub: Submission) -> tuple[
 
 
 def _insert_in_transaction(connection, row: dict, answers: list[dict]) -> int | None:
+    with one_writer(db.engine.url):  # submits queue in the kernel, not in SQLite's busy sleeps
+        return _write(connection, row, answers)
+
+
+def _write(connection, row: dict, answers: list[dict]) -> int | None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.dialect.name == "sqlite" else "BEGIN")
     try:
         response_id = connection.execute(_guarded_insert(), row).scalar()
