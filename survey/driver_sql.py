@@ -98,10 +98,6 @@ class DriverResult:
         row = self.first()
         return row[0] if row is not None else None
 
-    @property
-    def inserted_primary_key(self) -> tuple:
-        return (self.cursor.lastrowid,)
-
 
 class DriverConnection:
     """Stands in for a Connection for the statements of one short piece of
