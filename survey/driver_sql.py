@@ -14,7 +14,7 @@ strings); anything else stays on Connection.execute.
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,14 +155,21 @@ def driver_connection(engine, autocommit: bool = False):
     left open, or dropped from the pool if it died."""
     pooled = engine.raw_connection()
     driver = pooled.driver_connection
+    connection = None
     try:
         if autocommit:
             driver.autocommit = True
-        yield DriverConnection(driver, engine.dialect)
+        connection = DriverConnection(driver, engine.dialect)
+        yield connection
     except BaseException as error:
         _after_failure(pooled, engine.dialect, error)
         raise
     finally:
+        if connection is not None and pooled.is_valid:
+            # A half-read SELECT (fetchone) keeps an SQLite read snapshot open, which
+            # would keep checkpoints from restarting the WAL while the connection idles.
+            with suppress(Exception):
+                connection.cursor.close()
         if autocommit and pooled.is_valid:
             try:
                 driver.autocommit = False
