@@ -61,13 +61,41 @@ def citizen_address(n: int) -> str:
 
 
 class Statements:
-    """Every statement sent to the database with its wall time."""
+    """Every statement sent to the database with its wall time: through SQLAlchemy's
+    cursor events, and on the driver's cursor (survey/driver_sql.py, the citizen's
+    submit), which those events do not see."""
 
     def __init__(self, engine):
         self.log: list[tuple[str, float]] = []
         self.recording = False
         event.listen(engine, "before_cursor_execute", self._before)
         event.listen(engine, "after_cursor_execute", self._after)
+        self._time_driver_statements()
+
+    def _time_driver_statements(self) -> None:
+        from survey import driver_sql
+
+        def timed(run, sql_of):
+            def wrapper(*args):
+                started = time.perf_counter()
+                try:
+                    return run(*args)
+                finally:
+                    if self.recording:
+                        self.log.append((" ".join(sql_of(*args).split()), time.perf_counter() - started))
+
+            return wrapper
+
+        statement = driver_sql.DriverStatement
+        for name in ("execute", "executemany"):
+            run = getattr(statement, name)
+            setattr(
+                statement,
+                name,
+                timed(run, lambda this, _cursor, dialect, _values: this.compiled(dialect).sql),
+            )
+        connection = driver_sql.DriverConnection
+        connection.exec_driver_sql = timed(connection.exec_driver_sql, lambda _this, sql: sql)
 
     def _before(self, conn, cursor, statement, params, context, many):
         conn.info["t0"] = time.perf_counter()
