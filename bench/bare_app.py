@@ -22,6 +22,7 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    text,
 )
 
 PAGE = (
@@ -98,16 +99,15 @@ def _tables_and_point(code: str) -> dict:
         _schema["answers"] = Table("answers", meta, autoload_with=engine)
     if code not in _schema:
         with engine.connect() as connection:
-            point = connection.exec_driver_sql(
-                "SELECT p.id, p.agency_id, p.procedure_id, max(v.id) FROM survey_points p, questionnaire_versions v"
-                " WHERE p.code = ? GROUP BY p.id"
-                if engine.dialect.name == "sqlite"
-                else "SELECT p.id, p.agency_id, p.procedure_id, max(v.id) FROM survey_points p, questionnaire_versions v"
-                " WHERE p.code = %s GROUP BY p.id",
-                (code,),
+            point = connection.execute(
+                text(
+                    "SELECT p.id, p.agency_id, p.procedure_id, max(v.id) FROM survey_points p, questionnaire_versions v"
+                    " WHERE p.code = :code GROUP BY p.id"
+                ),
+                {"code": code},
             ).one()
-            questions = connection.exec_driver_sql(
-                f"SELECT key, id FROM questions WHERE questionnaire_id = {int(point[3])}"  # noqa: S608 (an int)
+            questions = connection.execute(
+                text("SELECT key, id FROM questions WHERE questionnaire_id = :version"), {"version": point[3]}
             ).all()
         _schema[code] = {"point": point, "questions": dict(questions)}
     return _schema[code] | {"responses": _schema["responses"], "answers": _schema["answers"]}

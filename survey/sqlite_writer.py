@@ -15,6 +15,7 @@ import fcntl
 import os
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 
 # Lock file -> this process's descriptor. A flock belongs to an open file
 # description, which a fork shares: each worker opens its own after the fork.
@@ -32,8 +33,10 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+@lru_cache(maxsize=8)
 def lock_path(url) -> str | None:
-    """The lock file of an SQLite database file (None for other engines and in-memory databases)."""
+    """The lock file of an SQLite database file (None for other engines and in-memory
+    databases); worked out once per database, not on every submit."""
     database = url.database
     if (
         url.get_backend_name() != "sqlite"

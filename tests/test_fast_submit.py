@@ -7,7 +7,6 @@ import logging
 import re
 
 import pytest
-from flask import request, request_started
 
 from survey import create_app
 from survey.extensions import db, limiter
@@ -15,40 +14,9 @@ from survey.logs import LOGGER_NAME
 from survey.models import Answer, Response
 from survey.retirement import retire_point
 from tests.conftest import TEST_CONFIG
-from tests.survey_helpers import fresh_form, nonce_of
+from tests.survey_helpers import ANSWERS, FlaskSaw, fresh_form, nonce_of
 
-ANSWERS = {
-    "Q1": "4",
-    "Q2": "5",
-    "Q3": "5",
-    "Q4": "4",
-    "Q5": "na",
-    "Q6": "1",
-    "Q7": "1",
-    "Q8": "na",
-    "Q9": "5",
-} | {"Q10": "Nhanh gọn, cán bộ tận tình."}
 PER_REQUEST = {"x-request-id", "set-cookie", "location", "content-length"}
-
-
-class FlaskSaw:
-    """The requests that went through Flask's request cycle (the view's path)."""
-
-    def __init__(self, app):
-        self.app, self.requests = app, []
-
-    def __enter__(self):
-        request_started.connect(self.record, self.app)
-        return self
-
-    def __exit__(self, *exc):
-        request_started.disconnect(self.record, self.app)
-
-    def record(self, sender, **extra):
-        self.requests.append((request.method, request.path))
-
-    def posts(self) -> int:
-        return sum(1 for method, _ in self.requests if method == "POST")
 
 
 def _session(app, reply) -> dict:

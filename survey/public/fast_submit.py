@@ -185,14 +185,7 @@ class FastSubmit:
         if code not in self.points:
             if len(self.points) >= POINTS_KEPT:
                 self.points.clear()
-            self.points[code] = (
-                point.id,
-                point.code,
-                point.agency_id,
-                point.procedure_id,
-                point.counter,
-                point.status,
-            )
+            self.points[code] = point.columns()
 
     def reply(self, environ, route: str, location: str, session: dict, cookies, started: float):
         app, config = self.app, self.app.config

@@ -35,6 +35,10 @@ class PointRef:
         self.counter, self.status = counter, status
         self._agency = self._procedure = None
 
+    def columns(self) -> tuple:
+        """The columns it was made from, in the constructor's order (PointRef(*columns))."""
+        return (self.id, self.code, self.agency_id, self.procedure_id, self.counter, self.status)
+
     @property
     def is_retired(self) -> bool:
         return self.status == STATUS_RETIRED
