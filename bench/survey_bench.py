@@ -239,7 +239,13 @@ LIMITS_ON = {  # production's limits, with the per-network page limit out of rea
 
 
 def measure(
-    db_name: str, url: str, conns: list[int], seconds: int, rounds: int, limits: bool = False
+    db_name: str,
+    url: str,
+    conns: list[int],
+    seconds: int,
+    rounds: int,
+    limits: bool = False,
+    kinds: tuple[str, ...] = ("page", "submit"),
 ) -> list[dict]:
     """Both servers up side by side; bare and real runs alternate, round after
     round, so a change in the machine's load falls on both alike."""
@@ -273,7 +279,7 @@ def measure(
             wrk(server.url, post, 16, 2)
         rows = []
         for c in conns:
-            for kind in ("page", "submit"):
+            for kind in kinds:
                 runs = {label: [] for label in labels[kind]}
                 for _ in range(rounds):
                     for label in labels[kind]:
@@ -351,6 +357,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/real runs; the median counts")
     parser.add_argument("--conns", default="16,64")
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--kinds", default="page,submit", help="what to measure: page, submit or both")
     parser.add_argument(
         "--limits-on",
         action="store_true",
@@ -360,6 +367,9 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: run scripts/install-test-deps.sh")
     conns = [int(c) for c in args.conns.split(",")]
+    kinds = tuple(k for k in ("page", "submit") if k in args.kinds.split(","))
+    if not kinds:
+        sys.exit("--kinds takes page, submit or page,submit")
     rows = []
     for db_name in args.db.split(","):
         if rows:
@@ -373,6 +383,7 @@ def main() -> None:
                 args.duration,
                 args.rounds,
                 args.limits_on,
+                kinds,
             )
             shutil.rmtree(folder, ignore_errors=True)
         else:
@@ -381,7 +392,9 @@ def main() -> None:
 
             cluster = Cluster().start()
             try:
-                rows += measure("postgres", cluster.url(), conns, args.duration, args.rounds, args.limits_on)
+                rows += measure(
+                    "postgres", cluster.url(), conns, args.duration, args.rounds, args.limits_on, kinds
+                )
             finally:
                 cluster.destroy()
     text = report(rows)
