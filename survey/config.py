@@ -65,6 +65,9 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "POSTER_JOB_STALL_SECONDS": _int(env, "POSTER_JOB_STALL_SECONDS", 900),
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
         "SQLITE_SYNCHRONOUS": env.get("SQLITE_SYNCHRONOUS", "NORMAL"),
+        # A worker checkpoints the WAL after this many submits, outside the writer lock
+        # (sqlite_writer.py); 0 leaves it to SQLite's autocheckpoint inside the commit.
+        "SQLITE_CHECKPOINT_EVERY": _int(env, "SQLITE_CHECKPOINT_EVERY", 500),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         # A shared storage that stops answering (Redis restarting) must not stop

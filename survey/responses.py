@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, is_dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from flask import current_app
 from sqlalchemy import bindparam, cast, exists, func, insert, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
@@ -125,7 +126,10 @@ def store_on(connection, point: SurveyPoint, version, sub: Submission) -> tuple[
 
 
 def _insert_in_transaction(connection, row: dict, answers: list[dict]) -> int | None:
-    with one_writer(db.engine.url):  # submits queue in the kernel, not in SQLite's busy sleeps
+    every = current_app.config["SQLITE_CHECKPOINT_EVERY"]
+    # Submits queue in the kernel, not in SQLite's busy sleeps; with `every` at 0
+    # SQLite checkpoints inside the commit, as it does by default.
+    with one_writer(db.engine.url, connection if every else None, every):
         return _write(connection, row, answers)
 
 
