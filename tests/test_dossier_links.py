@@ -1,6 +1,9 @@
 """One-time dossier links, end to end: the one-stop software asks, the citizen answers once."""
 
+import re
+
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
@@ -176,3 +179,18 @@ def test_openapi_documents_the_endpoint(client):
     assert schema["required"] == ["dossier_code", "procedure_code", "agency_code"]
     answer = spec["components"]["schemas"]["DossierLink"]["properties"]
     assert {"url", "qr_png", "qr_svg", "expires_at", "dossier_link_id"} <= set(answer)
+
+
+def test_the_dossier_index_holds_only_answers_with_a_dossier(app):
+    """Unique (above) and partial: the submits by QR code, nearly all of them,
+    write no entry into it (migration 5e0f3c7a9b21)."""
+    if db.engine.dialect.name == "postgresql":
+        definition = db.session.scalar(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_responses_dossier_link_id'")
+        )
+    else:
+        definition = db.session.scalar(
+            text("SELECT sql FROM sqlite_master WHERE name = 'ix_responses_dossier_link_id'")
+        )
+    assert "UNIQUE" in definition.upper()
+    assert re.search(r"WHERE \(?dossier_link_id IS NOT NULL\)?$", definition), definition

@@ -27,11 +27,13 @@ CHANNEL_DOSSIER = "dossier"
 CHANNEL_INDEPENDENT = "independent"
 
 
-def _partial(name: str, predicate: str, *columns: str) -> Index:
+def _partial(name: str, predicate: str, *columns: str, unique: bool = False) -> Index:
     """An index of the rows matching `predicate` only (both engines support
     them): small, and not written at all for the other rows. A query uses it
-    when its WHERE repeats the predicate as a literal."""
-    return Index(name, *columns, sqlite_where=text(predicate), postgresql_where=text(predicate))
+    when its WHERE repeats the predicate as a literal (or implies it)."""
+    return Index(
+        name, *columns, unique=unique, sqlite_where=text(predicate), postgresql_where=text(predicate)
+    )
 
 
 class Response(db.Model):
@@ -56,6 +58,11 @@ class Response(db.Model):
         # Only the responses with a comment: the summary pages count and page them
         # per subtree and period (index-only, a few thousand entries, not a range of all).
         _partial("ix_responses_comments", "comment IS NOT NULL", "agency_id", "submitted_at"),
+        # A dossier is answered once (unique); answers by QR code, nearly all of
+        # them, have no dossier and no entry to write.
+        _partial(
+            "ix_responses_dossier_link_id", "dossier_link_id IS NOT NULL", "dossier_link_id", unique=True
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -76,10 +83,9 @@ class Response(db.Model):
     network_key: Mapped[str | None] = mapped_column(String(64))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when the answer came through a one-time dossier link: the answer is
-    # tied to a real transaction. Unique, so a dossier is answered once.
-    dossier_link_id: Mapped[int | None] = mapped_column(
-        ForeignKey("dossier_links.id"), unique=True, index=True
-    )
+    # tied to a real transaction. Unique (ix_responses_dossier_link_id), so a
+    # dossier is answered once.
+    dossier_link_id: Mapped[int | None] = mapped_column(ForeignKey("dossier_links.id"))
 
     answers: Mapped[list["Answer"]] = relationship(back_populates="response")
 
