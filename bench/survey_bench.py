@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from bench.history import seed_history
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-key-not-for-production"  # noqa: S105 - a throwaway local server
@@ -46,6 +48,7 @@ COMMENT = (
 # alone takes up to a minute on this loaded machine); no connection is open then.
 WORKERS = ["-w", "5", "-k", "sync", "--backlog", "2048", "--preload", "--access-logfile", "/dev/null"]
 TARGETS = {"page": 0.60, "submit": 0.80}
+HISTORY = 100_000  # earlier answers to the point (bench/history.py)
 
 LUA_DONE = """
 done = function(summary, latency, requests)
@@ -172,7 +175,7 @@ def seed_point(app) -> str:
         return point.code
 
 
-def prepare(url: str) -> dict:
+def prepare(url: str, history: int = 0) -> dict:
     """Migrate, seed one commune with a procedure point, create the bare table,
     and take a CSRF token with its session cookie as a browser would."""
     os.environ["DATABASE_URL"] = url
@@ -187,6 +190,7 @@ def prepare(url: str) -> dict:
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     code = seed_point(app)
+    seed_history(app, code, history)
     with app.app_context():
         client = app.test_client()
         page = client.get(f"/s/{code}").text
@@ -246,10 +250,11 @@ def measure(
     rounds: int,
     limits: bool = False,
     kinds: tuple[str, ...] = ("page", "submit"),
+    history: int = HISTORY,
 ) -> list[dict]:
     """Both servers up side by side; bare and real runs alternate, round after
     round, so a change in the machine's load falls on both alike."""
-    seed = prepare(url)
+    seed = prepare(url, history)
     code = seed["code"]
     env = {
         "DATABASE_URL": url,
@@ -359,6 +364,12 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--kinds", default="page,submit", help="what to measure: page, submit or both")
     parser.add_argument(
+        "--history",
+        type=int,
+        default=HISTORY,
+        help="earlier answers in the tables before the runs (0: empty)",
+    )
+    parser.add_argument(
         "--limits-on",
         action="store_true",
         help="the real app with rate limits on, as in production (every submit is its own device and network)",
@@ -384,6 +395,7 @@ def main() -> None:
                 args.rounds,
                 args.limits_on,
                 kinds,
+                args.history,
             )
             shutil.rmtree(folder, ignore_errors=True)
         else:
@@ -393,7 +405,14 @@ def main() -> None:
             cluster = Cluster().start()
             try:
                 rows += measure(
-                    "postgres", cluster.url(), conns, args.duration, args.rounds, args.limits_on, kinds
+                    "postgres",
+                    cluster.url(),
+                    conns,
+                    args.duration,
+                    args.rounds,
+                    args.limits_on,
+                    kinds,
+                    args.history,
                 )
             finally:
                 cluster.destroy()
@@ -402,6 +421,7 @@ def main() -> None:
     header = (
         f"survey_bench {stamp}: gunicorn {' '.join(WORKERS)}; wrk -t1, {args.rounds} alternating bare/real rounds of {args.duration}s (median) on the same "
         f"{os.cpu_count()} cores; page = GET with gzip; submit = one POST with 9 answers + comment; "
+        f"{args.history:,} earlier answers in the tables; "
         f"rate limits {'ON (production defaults, page limit raised)' if args.limits_on else 'off'}.\n"
     )
     print(header + text)
