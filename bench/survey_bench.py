@@ -21,137 +21,26 @@ rating, redirect. Figures go to stdout and bench/results/.
 """
 
 import argparse
-import itertools
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from bench.history import seed_history
+from bench.load import WORKERS, Server, get_script, post_script, tree_cpu_seconds, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 SECRET = "bench-secret-key-not-for-production"  # noqa: S105 - a throwaway local server
 COMMENT = (
     "Cán bộ hướng dẫn tận tình, thủ tục nhanh gọn nhưng phòng chờ hơi nóng và thiếu ghế ngồi cho người già."
 )
-# --preload: the app is imported once, before the fork (a worker importing it
-# alone takes up to a minute on this loaded machine); no connection is open then.
-WORKERS = ["-w", "5", "-k", "sync", "--backlog", "2048", "--preload", "--access-logfile", "/dev/null"]
 TARGETS = {"page": 0.60, "submit": 0.80}
 HISTORY = 100_000  # earlier answers to the point (bench/history.py)
-
-LUA_DONE = """
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %.3f %.3f %d\\n", summary.requests, summary.duration,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status))
-end
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get_script(path: str, headers: dict) -> str:
-    pairs = ", ".join(f'["{k}"] = "{v}"' for k, v in headers.items())
-    return f'request = function() return wrk.format("GET", "{path}", {{{pairs}}}) end\n' + LUA_DONE
-
-
-# Each run's citizens start at their own number: a network (address) is never reused
-# across runs, however many runs fall within the burst window.
-_RUN_OFFSETS = itertools.count(0, 200_000)
-
-
-def _post_script(path: str, body: str, cookie: str, run_id: str) -> str:
-    """Each POST a different citizen: a fresh nonce, and for the real app its own
-    device cookie and its own address in X-Forwarded-For (as nginx, the one
-    trusted proxy, passes it), so burst detection sees distinct phones and
-    networks as it does in real traffic, not one device sending thousands of
-    answers (which production's rate limits would stop long before)."""
-    headers = '["Content-Type"] = "application/x-www-form-urlencoded"'
-    if cookie:
-        headers += f', ["Cookie"] = "{cookie}; hl_d={run_id}-" .. n'
-        headers += ', ["X-Forwarded-For"] = address(n)'
-    address = (  # LuaJIT (Lua 5.1): no integer division operator
-        "local function address(n)\n"
-        '  return "10." .. math.floor(n / 65536) % 256 .. "." .. math.floor(n / 256) % 256 .. "." .. n % 256\n'
-        "end\n"
-    )
-    return (
-        (address if cookie else "") + f"local n = {next(_RUN_OFFSETS)}\n"
-        "request = function()\n  n = n + 1\n"
-        f'  local body = "nonce={run_id}-" .. n .. "&{body}"\n'
-        f'  return wrk.format("POST", "{path}", {{{headers}}}, body)\nend\n' + LUA_DONE
-    )
-
-
-def wrk(url: str, script: str, conns: int, seconds: int) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    try:
-        out = subprocess.run(
-            ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s", "-s", handle.name, url],
-            capture_output=True,
-            text=True,
-            timeout=seconds + 60,
-        ).stdout
-    finally:
-        os.unlink(handle.name)
-    requests, micros, p50, p99, errors = re.search(
-        r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)", out
-    ).groups()
-    return {
-        "rps": int(requests) / (int(micros) / 1e6),
-        "p50": float(p50),
-        "p99": float(p99),
-        "errors": int(errors),
-    }
-
-
-class Server:
-    """gunicorn with the given app, started here and stopped by its pid."""
-
-    def __init__(self, app: str, env: dict, ready_path: str):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [str(BIN / "gunicorn"), *WORKERS, "-b", f"127.0.0.1:{self.port}", app]
-        # The app logs one JSON line per request: a pipe nobody reads would fill up and stall
-        # every worker, so the log goes to a file that is shown only if the server fails to start.
-        self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=self.log
-        )
-        deadline = time.monotonic() + 300  # a loaded 2-core machine boots slowly
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + ready_path, timeout=2).read()  # noqa: S310 (loopback)
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        self.log.seek(0)
-        raise RuntimeError(f"{app} did not start: {self.log.read().decode()[-2000:]}")
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 def seed_point(app) -> str:
@@ -222,8 +111,8 @@ def _scripts(label: str, code: str, seed: dict) -> dict:
     """The page and submit scripts for one app (the submit's run id is filled in per run)."""
     browser = {"Accept-Encoding": "gzip", "Accept-Language": "vi-VN,vi;q=0.9"}
     if label == "bare":
-        return {"page": _get_script("/hello", browser), "path": f"/submit/{code}", "table": "bare_responses"}
-    return {"page": _get_script(f"/s/{code}", browser), "path": f"/s/{code}", "table": "responses"} | {
+        return {"page": get_script("/hello", browser), "path": f"/submit/{code}", "table": "bare_responses"}
+    return {"page": get_script(f"/s/{code}", browser), "path": f"/s/{code}", "table": "responses"} | {
         "cookie": seed["cookie"]
     }
 
@@ -251,9 +140,12 @@ def measure(
     limits: bool = False,
     kinds: tuple[str, ...] = ("page", "submit"),
     history: int = HISTORY,
+    database_pid: int | None = None,
 ) -> list[dict]:
     """Both servers up side by side; bare and real runs alternate, round after
-    round, so a change in the machine's load falls on both alike."""
+    round, so a change in the machine's load falls on both alike. With
+    `database_pid` (PostgreSQL's postmaster), each run also counts the
+    database server's CPU."""
     seed = prepare(url, history)
     code = seed["code"]
     env = {
@@ -278,20 +170,17 @@ def measure(
         labels = {"page": ("bare", "real"), "submit": ("bare", "rows", "real")}
         for label, server in servers.items():  # warm-up: every worker's first page and first submit
             wrk(server.url, scripts[label]["page"], 16, 3)
-            post = _post_script(
-                scripts[label]["path"], body, scripts[label].get("cookie", ""), f"warm{label}"
-            )
+            post = post_script(scripts[label]["path"], body, scripts[label].get("cookie", ""), f"warm{label}")
             wrk(server.url, post, 16, 2)
         rows = []
+        setting = {"url": url, "body": body, "seconds": seconds, "database_pid": database_pid}
         for c in conns:
             for kind in kinds:
                 runs = {label: [] for label in labels[kind]}
                 for _ in range(rounds):
                     for label in labels[kind]:
                         server = servers["real" if label == "real" else "bare"]
-                        runs[label].append(
-                            _one_run(kind, server, scripts[label], url, body, c, seconds, label)
-                        )
+                        runs[label].append(_one_run(kind, label, server, scripts[label], c, setting))
                 for label in labels[kind]:
                     rows.append(
                         {"db": db_name, "kind": kind, "app": label, "conns": c} | _median_run(runs[label])
@@ -302,18 +191,31 @@ def measure(
     return rows
 
 
-def _one_run(kind, server, script, url, body, conns, seconds, label) -> dict:
+def _one_run(kind: str, label: str, server: Server, script: dict, conns: int, setting: dict) -> dict:
+    url, seconds = setting["url"], setting["seconds"]
     if kind == "page":
-        return wrk(server.url, script["page"], conns, seconds) | {"load": os.getloadavg()[0]}
+        return _counted(lambda: wrk(server.url, script["page"], conns, seconds), server, setting)
     before = count_rows(url, script["table"])
     run_id = f"{label}{conns}{int(time.time() * 1000)}"
-    result = wrk(
-        server.url, _post_script(script["path"], body, script.get("cookie", ""), run_id), conns, seconds
-    )
+    post = post_script(script["path"], setting["body"], script.get("cookie", ""), run_id)
+    result = _counted(lambda: wrk(server.url, post, conns, seconds), server, setting)
     stored = count_rows(url, script["table"]) - before
     # Distinct citizens: nothing may look like a burst (the app would exclude it).
     excluded = count_rows(url, "response_exclusions") if label == "real" else 0
-    return result | {"stored": stored, "excluded": excluded, "load": os.getloadavg()[0]}
+    return result | {"stored": stored, "excluded": excluded}
+
+
+def _counted(run, server: Server, setting: dict) -> dict:
+    """wrk's figures, the load average after, and the CPU per request of the
+    gunicorn server and of the database server (PostgreSQL only)."""
+    database_pid = setting["database_pid"]
+    app_cpu, db_cpu = server.cpu_seconds(), tree_cpu_seconds(database_pid) if database_pid else 0.0
+    result = run()
+    per_request = 1000 / max(result["requests"], 1)
+    cpu = {"cpu_app": (server.cpu_seconds() - app_cpu) * per_request}
+    if database_pid:
+        cpu["cpu_db"] = (tree_cpu_seconds(database_pid) - db_cpu) * per_request
+    return result | cpu | {"load": os.getloadavg()[0]}
 
 
 def report(rows: list[dict]) -> str:
@@ -354,6 +256,22 @@ def _same_rows(rows: list[dict], real: dict) -> str:
     return (
         f"  same rows stored bare: {same[0]['rps']:.0f} req/s, real {real['rps'] / same[0]['rps']:.0%} of it"
     )
+
+
+def cpu_report(rows: list[dict]) -> str:
+    """CPU per request of each app's gunicorn (master and workers) and of PostgreSQL's
+    processes, in the median round: where a request's machine time went."""
+    lines = ["CPU per request, ms (gunicorn + PostgreSQL) in the median round:"]
+    for real in [r for r in rows if r["app"] == "real"]:
+        same = [
+            r for r in rows if (r["db"], r["kind"], r["conns"]) == (real["db"], real["kind"], real["conns"])
+        ]
+        figures = "  ".join(
+            f"{r['app']} {r['cpu_app']:.3f}" + (f" + {r['cpu_db']:.3f}" if "cpu_db" in r else "")
+            for r in same
+        )
+        lines.append(f"  {real['db']:9} {real['kind']:7} {real['conns']:>5}  {figures}")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -413,10 +331,11 @@ def main() -> None:
                     args.limits_on,
                     kinds,
                     args.history,
+                    int((cluster.data / "postmaster.pid").read_text().split()[0]),
                 )
             finally:
                 cluster.destroy()
-    text = report(rows)
+    text = report(rows) + "\n" + cpu_report(rows)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     header = (
         f"survey_bench {stamp}: gunicorn {' '.join(WORKERS)}; wrk -t1, {args.rounds} alternating bare/real rounds of {args.duration}s (median) on the same "
