@@ -18,9 +18,10 @@ BATCH = 10_000
 AGENCIES = 100
 
 
-def seed_history(app, code: str, count: int) -> None:
+def seed_history(app, code: str, count: int, agencies: int = AGENCIES) -> None:
     """`count` answers, taking turns between the benchmark's point and the
-    counters of AGENCIES - 1 other communes, one every five minutes before
+    counters of `agencies` - 1 other communes (1: every answer at the benchmark's
+    commune, as at a department using the service alone), one every five minutes before
     yesterday (outside every burst and spike window), each with its 5-level answers;
     then, on PostgreSQL, ANALYZE as autovacuum would have."""
     from survey.extensions import db
@@ -32,7 +33,7 @@ def seed_history(app, code: str, count: int) -> None:
         return
     with app.app_context():
         points = [db.session.scalar(select(SurveyPoint).where(SurveyPoint.code == code))]
-        points += _other_points(points[0].agency.parent, AGENCIES - 1)
+        points += _other_points(points[0].agency.parent, agencies - 1)
         version = ensure_default()
         start = utcnow() - timedelta(days=1)
         for first in range(0, count, BATCH):

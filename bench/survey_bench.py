@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from bench.history import seed_history
+from bench.history import AGENCIES, seed_history
 from bench.load import WORKERS, Server, get_script, post_script, tree_cpu_seconds, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def seed_point(app) -> str:
         return point.code
 
 
-def prepare(url: str, history: int = 0) -> dict:
+def prepare(url: str, history: int = 0, agencies: int = AGENCIES) -> dict:
     """Migrate, seed one commune with a procedure point, create the bare table,
     and take a CSRF token with its session cookie as a browser would."""
     os.environ["DATABASE_URL"] = url
@@ -79,7 +79,7 @@ def prepare(url: str, history: int = 0) -> dict:
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     code = seed_point(app)
-    seed_history(app, code, history)
+    seed_history(app, code, history, agencies)
     with app.app_context():
         client = app.test_client()
         page = client.get(f"/s/{code}").text
@@ -139,14 +139,14 @@ def measure(
     rounds: int,
     limits: bool = False,
     kinds: tuple[str, ...] = ("page", "submit"),
-    history: int = HISTORY,
+    history: tuple[int, int] = (HISTORY, AGENCIES),
     database_pid: int | None = None,
 ) -> list[dict]:
     """Both servers up side by side; bare and real runs alternate, round after
     round, so a change in the machine's load falls on both alike. With
     `database_pid` (PostgreSQL's postmaster), each run also counts the
     database server's CPU."""
-    seed = prepare(url, history)
+    seed = prepare(url, *history)
     code = seed["code"]
     env = {
         "DATABASE_URL": url,
@@ -288,6 +288,12 @@ def main() -> None:
         help="earlier answers in the tables before the runs (0: empty)",
     )
     parser.add_argument(
+        "--history-agencies",
+        type=int,
+        default=AGENCIES,
+        help="communes the history is spread over (1: a department using the service alone)",
+    )
+    parser.add_argument(
         "--limits-on",
         action="store_true",
         help="the real app with rate limits on, as in production (every submit is its own device and network)",
@@ -313,7 +319,7 @@ def main() -> None:
                 args.rounds,
                 args.limits_on,
                 kinds,
-                args.history,
+                (args.history, args.history_agencies),
             )
             shutil.rmtree(folder, ignore_errors=True)
         else:
@@ -330,7 +336,7 @@ def main() -> None:
                     args.rounds,
                     args.limits_on,
                     kinds,
-                    args.history,
+                    (args.history, args.history_agencies),
                     int((cluster.data / "postmaster.pid").read_text().split()[0]),
                 )
             finally:
@@ -340,7 +346,7 @@ def main() -> None:
     header = (
         f"survey_bench {stamp}: gunicorn {' '.join(WORKERS)}; wrk -t1, {args.rounds} alternating bare/real rounds of {args.duration}s (median) on the same "
         f"{os.cpu_count()} cores; page = GET with gzip; submit = one POST with 9 answers + comment; "
-        f"{args.history:,} earlier answers in the tables; "
+        f"{args.history:,} earlier answers in the tables over {args.history_agencies} agencies; "
         f"rate limits {'ON (production defaults, page limit raised)' if args.limits_on else 'off'}.\n"
     )
     print(header + text)

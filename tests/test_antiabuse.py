@@ -1,6 +1,5 @@
 """Abuse resistance: suspicious answers are kept and marked, never dropped."""
 
-import re
 from datetime import datetime
 
 import pytest
@@ -11,6 +10,7 @@ from survey.models import Response, ResponseExclusion
 from survey.public import citizen_limits
 from survey.summaries import summarise
 from tests.conftest import TEST_CONFIG
+from tests.plans import generic_plan
 from tests.survey_helpers import submit
 
 
@@ -149,29 +149,10 @@ def test_page_views_per_network_are_limited_across_both_code_forms(database_url,
     assert elsewhere.status_code == 200
 
 
-def _burst_plan() -> str:
-    """The plan of the burst check as the server runs it; on PostgreSQL the generic plan
-    of a prepared statement (the driver prepares it after a few submits), made here on a
-    near-empty table, as on a new server, where it used to read one half through the
-    other half's index: every top rating of the window instead of one device's."""
-    connection = db.session.connection()
-    compiled = antiabuse.TOP_RATINGS_FROM.compile(dialect=connection.dialect)
-    if connection.dialect.name == "sqlite":
-        nulls = tuple(None for _ in compiled.positiontup)
-        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled.string}", nulls)
-        return "\n".join(str(row[-1]) for row in rows)
-    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", compiled.string)))
-    sql = re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m.group(1)) + 1}", compiled.string)
-    connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
-    connection.exec_driver_sql(f"PREPARE burst_check AS {sql}")
-    nulls = ", ".join("NULL" for _ in names)
-    plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN EXECUTE burst_check({nulls})"))
-    connection.exec_driver_sql("DEALLOCATE burst_check")
-    return plan
-
-
 def test_each_half_of_the_burst_check_reads_its_own_index(app, province):
-    plan = _burst_plan()
+    # Made here on a near-empty table, as on a new server, where it used to read one
+    # half through the other half's index: every top rating of the window, not one device's.
+    plan = generic_plan(antiabuse.TOP_RATINGS_FROM)
     device_half, network_half = plan.split("ix_responses_top_")[1:3]
     assert device_half.startswith("device") and network_half.startswith("network"), plan
     assert "device_key" in device_half and "network_key" in network_half

@@ -9,11 +9,12 @@ configured and the agency has a duty officer, an email.
 import logging
 import math
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, case, func, select, text, update
+from sqlalchemy import bindparam, case, func, literal_column, select, text, tuple_, update
 
 from survey.extensions import db
 from survey.followup import mail
@@ -92,26 +93,39 @@ def unhappy_needed(rules) -> int:
     return max(0, math.ceil(rules.alert_unhappy_share * rules.alert_min_answers - 1e-9))
 
 
-def unhappy_rows(prefix: str = ""):
+@lru_cache(maxsize=64)
+def unhappy_rows(needed: int, prefix: str = ""):
     """The agency's unhappy answers in the window, at most `needed` of them,
     through the partial index of unhappy answers (bound names with `prefix`,
     so that the submit's checks can run beside the burst check in one
-    statement: public/after_commit.py)."""
+    statement: public/after_commit.py). Built once per `needed`: the submit
+    runs it every time, and building a statement costs more CPU than SQLite
+    takes to answer it.
+
+    The window is written as bounds on (agency_id, submitted_at), read in that
+    order, under a literal LIMIT: "agency_id = ? AND submitted_at > ? AND
+    submitted_at <= ?" selects the same rows, but PostgreSQL could serve it from
+    the plain submitted_at index, filtering the window's every answer, and did
+    whenever its statistics underestimated the window (a one-agency server
+    under a burst of traffic: docs/survey.md, Speed). Bounds on the pair can
+    only be served by an index that starts with both columns, in that order,
+    of which the partial one is the smallest; with a LIMIT known when the
+    statement is prepared, the driver's generic plan is that index scan too."""
+    agency = bindparam(prefix + "agency_id", type_=Response.agency_id.type)
+    place = tuple_(Response.agency_id, Response.submitted_at)
+    after = tuple_(agency, bindparam(prefix + "since", type_=Response.submitted_at.type))
+    until = tuple_(agency, bindparam(prefix + "now", type_=Response.submitted_at.type))
     return (
         select(Response.id)
-        .where(
-            Response.agency_id == bindparam(prefix + "agency_id"),
-            UNHAPPY_SQL,
-            Response.submitted_at > bindparam(prefix + "since"),
-            Response.submitted_at <= bindparam(prefix + "now"),
-        )
-        .limit(bindparam(prefix + "needed"))
+        .where(UNHAPPY_SQL, place > after, place <= until)
+        .order_by(Response.agency_id, Response.submitted_at)
+        .limit(literal_column(str(int(needed))))
     )
 
 
-# Built once: the submit runs it every time, and building a statement costs
-# more CPU than SQLite takes to answer it.
-_UNHAPPY_IN_WINDOW = select(func.count()).select_from(unhappy_rows().subquery())
+@lru_cache(maxsize=64)
+def _unhappy_in_window(needed: int):
+    return select(func.count()).select_from(unhappy_rows(needed).subquery())
 
 
 def gate(agency_id: int, now: datetime | None = None) -> tuple:
@@ -129,9 +143,9 @@ def may_spike(agency_id: int, rules, since: datetime, now: datetime, connection=
     needed = unhappy_needed(rules)
     if needed == 0:
         return True
-    params = {"agency_id": agency_id, "since": since, "now": now, "needed": needed}
+    params = {"agency_id": agency_id, "since": since, "now": now}
     connection = connection if connection is not None else db.session.connection()
-    return connection.execute(_UNHAPPY_IN_WINDOW, params).scalar() >= needed
+    return connection.execute(_unhappy_in_window(needed), params).scalar() >= needed
 
 
 def check_place(

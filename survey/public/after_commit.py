@@ -11,6 +11,7 @@ each module decides from them is unchanged.
 """
 
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import literal_column, select, union_all
@@ -18,24 +19,25 @@ from sqlalchemy import literal_column, select, union_all
 from survey import antiabuse
 from survey.followup import alerts
 
-_GATE = alerts.unhappy_rows("gate_").subquery()
-# Rows (id, kind): kind 0 the gate's, 1 and 2 the burst check's (device, network).
-_GATE_ROWS = select(_GATE.c.id, literal_column("0"))
-_GATE_AND_BURST = union_all(*antiabuse.TOP_RATINGS_FROM.selects, _GATE_ROWS)
+
+@lru_cache(maxsize=64)
+def _statements(needed: int) -> tuple:
+    """(the gate's rows, the gate's and the burst check's rows) for an agency
+    whose spike needs `needed` unhappy answers; rows are (id, kind): kind 0 the
+    gate's, 1 and 2 the burst check's (device, network)."""
+    gate = alerts.unhappy_rows(needed, "gate_").subquery()
+    gate_rows = select(gate.c.id, literal_column("0"))
+    return gate_rows, union_all(*antiabuse.TOP_RATINGS_FROM.selects, gate_rows)
 
 
 def read(response, connection) -> tuple[datetime, int, list | None]:
     """(the gate's "now", unhappy answers counted up to what a spike needs,
     the burst check's rows or None when the answer cannot be part of a burst)."""
     _rules, since, now, needed = alerts.gate(response.agency_id)
-    params = {
-        "gate_agency_id": response.agency_id,
-        "gate_since": since,
-        "gate_now": now,
-        "gate_needed": needed,
-    }
+    params = {"gate_agency_id": response.agency_id, "gate_since": since, "gate_now": now}
+    gate_rows, gate_and_burst = _statements(needed)
     burst = antiabuse.burst_params(response, current_app.config)
     if burst is None:
-        return now, len(connection.execute(_GATE_ROWS, params).all()), None
-    rows = connection.execute(_GATE_AND_BURST, {**params, **burst}).all()
+        return now, len(connection.execute(gate_rows, params).all()), None
+    rows = connection.execute(gate_and_burst, {**params, **burst}).all()
     return now, sum(1 for row in rows if row[1] == 0), [row for row in rows if row[1] != 0]
