@@ -21,8 +21,12 @@ def _render(status: int, title: str, message: str):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+# The survey (/s/, and /S/ as the posters' QR codes spell it), dossier links, kiosks.
+CITIZEN_PREFIXES = ("/s/", "/S/", "/d/", "/D/", "/kiosk/")
+
+
 def _citizen_path() -> bool:
-    return request.path.startswith(("/s/", "/kiosk/"))
+    return request.path.startswith(CITIZEN_PREFIXES)
 
 
 def _http_error(error: HTTPException):

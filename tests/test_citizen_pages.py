@@ -25,11 +25,22 @@ def test_citizen_problem_pages(app, kind, status, title, next_step):
     assert '<html lang="vi">' in text and "Traceback" not in text
 
 
-def test_database_trouble_on_the_survey_is_a_citizen_page(app, client, province, monkeypatch):
+@pytest.mark.parametrize(
+    ("address", "broken_lookup"),
+    [
+        ("/s/{code}", "survey.public.survey.find_point"),
+        ("/S/{code}", "survey.public.survey.find_point"),  # as the posters' QR codes spell it
+        ("/d/ABCDEFGHJKLMNP", "survey.dossiers.find_link"),
+        ("/D/ABCDEFGHJKLMNP", "survey.dossiers.find_link"),
+    ],
+)
+def test_database_trouble_on_the_survey_is_a_citizen_page(
+    app, client, province, monkeypatch, address, broken_lookup
+):
     def broken(*_args, **_kwargs):
         raise OperationalError("SELECT", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr("survey.public.survey.find_point", broken)
-    page = client.get(f"/s/{province.point_a.code}")
+    monkeypatch.setattr(broken_lookup, broken)
+    page = client.get(address.format(code=province.point_a.code))
     assert page.status_code == 503
     assert "Hệ thống đang bận" in page.text and "quét lại mã QR" in page.text

@@ -194,3 +194,32 @@ def test_the_dossier_index_holds_only_answers_with_a_dossier(app):
         )
     assert "UNIQUE" in definition.upper()
     assert re.search(r"WHERE \(?dossier_link_id IS NOT NULL\)?$", definition), definition
+
+
+def test_a_repeated_send_on_a_dossier_link_shows_the_same_thank_you_page(client, runner, province):
+    """A double tap whose second request is the one the phone shows: the same thank-you
+    page as the first, with its token, so a low answer still gets the contact invitation."""
+    path = _path(_ask(client, _token(runner)).json["url"])
+    nonce = _nonce(client.get(path).text)
+    first = client.post(path, data={"nonce": nonce, "Q9": "1"})
+    second = client.post(path, data={"nonce": nonce, "Q9": "1"})
+    assert first.status_code == second.status_code == 302
+    assert "t=" in second.headers["Location"]
+    assert "lien-he" in client.get(second.headers["Location"]).text
+    assert _responses() == 1
+
+
+def test_a_stale_session_on_a_dossier_link_keeps_the_answers(app, client, runner, province, monkeypatch):
+    """A phone that restored the tab without its cookies: the form comes back with the
+    "session expired" message and every answer, as on the survey's own address."""
+    path = _path(_ask(client, _token(runner)).json["url"])
+    nonce = _nonce(client.get(path).text)
+    client.delete_cookie("session")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = client.post(path, data={"nonce": nonce, "Q9": "2", "Q10": "Chờ lâu", "csrf_token": "stale"})
+    assert page.status_code == 422
+    assert "Phiên trả lời đã hết hạn" in page.text and "Chờ lâu" in page.text
+    assert re.search(r'<input checked id="Q9-1" name="Q9"[^>]* value="2">', page.text)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    again = client.post(path, data={"nonce": nonce, "Q9": "2", "Q10": "Chờ lâu", "csrf_token": token})
+    assert again.status_code == 302 and _responses() == 1

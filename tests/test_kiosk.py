@@ -59,3 +59,39 @@ def test_kiosk_top_ratings_have_their_own_burst_threshold(client, province, logi
     submit(client, province.point_a.code, {"Q9": "5"}, path="/kiosk/")  # the fourth within minutes: review
     reasons = db.session.scalars(db.select(ResponseExclusion.reason)).all()
     assert reasons == ["burst_device"] * 4
+
+
+def test_switching_a_tablet_to_kiosk_mode_leaves_no_staff_login_on_it(client, province, login):
+    """The tablet is the citizens' once it is a kiosk: the member of staff who switched it
+    on is logged out there, or the next citizen could open the cases and their comments."""
+    login(factories.user("canbo@xa.vn", "staff", province.commune_a))
+    assert client.get("/cases").status_code == 200
+    switched = client.post(f"/kiosk/{province.point_a.code}/bat-dau")
+    assert switched.headers["Location"] == f"/kiosk/{province.point_a.code}"
+    cases = client.get("/cases")
+    assert cases.status_code == 302 and "/login" in cases.headers["Location"]
+    assert client.get(f"/kiosk/{province.point_a.code}").status_code == 200  # the kiosk itself works
+
+
+def test_the_survey_address_on_a_kiosk_tablet_leads_back_to_the_kiosk(client, province, login):
+    """From the privacy notice ("back to the survey": /s/<code>), the tablet returns to its
+    kiosk form, which resets itself; an answer posted to /s/ is kept as a kiosk answer."""
+    login(factories.user("canbo@xa.vn", "staff", province.commune_a)).post(
+        f"/kiosk/{province.point_a.code}/bat-dau"
+    )
+    code = province.point_a.code
+    privacy = client.get(f"/quyen-rieng-tu?p={code}")
+    back = re.search(r'href="(/s/[^"]+)"', privacy.text).group(1)
+    page = client.get(back)
+    assert page.status_code == 302 and page.headers["Location"] == f"/kiosk/{code}"
+    assert client.get(f"/S/{code}").headers["Location"] == f"/kiosk/{code}"
+    nonce = re.search(r'name="nonce" type="hidden" value="([^"]+)"', client.get(f"/kiosk/{code}").text).group(
+        1
+    )
+    posted = client.post(f"/s/{code}", data={"nonce": nonce, "Q9": "1"})
+    assert posted.status_code == 307 and posted.headers["Location"] == f"/kiosk/{code}"
+    stored = client.post(posted.headers["Location"], data={"nonce": nonce, "Q9": "1"})
+    assert stored.headers["Location"] == f"/kiosk/{code}/cam-on"  # no contact step on a shared tablet
+    assert db.session.scalars(db.select(Response.channel)).all() == ["kiosk"]
+    other = province.point_b.code  # another point's survey is not this kiosk's
+    assert client.get(f"/s/{other}").status_code == 200

@@ -17,6 +17,8 @@ VALUES = st.one_of(
     st.sampled_from(["1.001193", "1.000001"]),  # a procedure of the pick-list, and one not on it
     st.text(max_size=20),
     st.text(min_size=495, max_size=505),  # around the comment limit (500)
+    # Line breaks as browsers post them (CR LF, counted as one), around the limit too.
+    st.lists(st.sampled_from(["a", "ế", "\r\n", "\n", "\r"]), min_size=440, max_size=520).map("".join),
 )
 KEYS = st.sampled_from(["Q0", "Q1", "Q2", "Q5", "Q6", "Q6b", "Q7", "Q9", "Q10", "nonce", "website"])
 
@@ -48,6 +50,19 @@ def test_quick_path_takes_a_complete_answer_as_the_form_reads_it(app, province):
         assert quick is not None and valid and quick == reading
         assert quick.answers["Q9"] == "5" and quick.comment == "Phòng chờ hơi nóng"
     assert quick.procedure_code == "1.001193"
+
+
+def test_quick_path_counts_a_line_break_as_the_browser_does(app, province):
+    """A phone posts its textarea's line breaks as CR LF; at the limit on screen, the
+    comment is still a complete answer, read with plain line breaks, as the form reads it."""
+    limit = app.config["COMMENT_MAX_LENGTH"]
+    comment = "\r\n".join(["Phòng chờ nóng"] * 20)
+    comment += "x" * (limit - len(comment.replace("\r\n", "\n")))
+    quick, (valid, reading) = _both(app, province.point_a, {**FULL, "Q10": comment, "nonce": "n-2"})
+    assert quick is not None and valid and quick == reading
+    assert quick.comment == comment.replace("\r\n", "\n") and len(quick.comment) == limit
+    over, (valid, _reading) = _both(app, province.point_a, {**FULL, "Q10": comment + "y", "nonce": "n-3"})
+    assert over is None and not valid
 
 
 def test_quick_path_checks_the_csrf_token(app, client, province, monkeypatch):

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from survey.extensions import db
 from survey.models import Answer, Contact, Response, ResponseExclusion
 from survey.points import create_point
@@ -183,3 +185,39 @@ def test_nul_bytes_and_a_mangled_nonce_still_store_the_answer(client, province):
     stored = db.session.scalars(db.select(Response)).all()
     assert [r.comment for r in stored] == ["Tốt lắm", "Tốt lắm"]
     assert all(len(r.nonce) <= 64 and "\x00" not in r.nonce for r in stored)
+
+
+def test_a_comment_with_line_breaks_is_counted_as_the_browser_counts_it(client, province, app):
+    """A textarea posts each line break as CR LF; its maxlength counts one. A comment
+    the browser let through is not refused, and it is stored with plain line breaks."""
+    limit = app.config["COMMENT_MAX_LENGTH"]
+    lines = ["Phòng chờ nóng"] * 10
+    typed = "\r\n".join(lines) + "x" * (limit - len("\n".join(lines)))
+    assert len(typed) > limit and len(typed.replace("\r\n", "\n")) == limit  # fits on screen only
+    # The form's own checks (an invalid Q1 sends the form back): none about the comment.
+    questioned = submit(client, province.point_a.code, {"Q9": "4", "Q1": "7", "Q10": typed})
+    assert questioned.status_code == 422 and "Góp ý tối đa" not in questioned.text
+    assert submit(client, province.point_a.code, {"Q9": "4", "Q10": typed}).status_code == 302
+    assert db.session.scalars(db.select(Response.comment)).all() == [typed.replace("\r\n", "\n")]
+    too_long = submit(client, province.point_a.code, {"Q9": "4", "Q10": typed + "y"})
+    assert too_long.status_code == 422 and f"Góp ý tối đa {limit} ký tự" in too_long.text
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("vi", "Lựa chọn này không có trong danh sách"), ("en", "This choice is not on the list")],
+)
+def test_an_answer_that_is_not_a_choice_is_explained_in_the_citizen_s_language(
+    client, province, language, message
+):
+    """A rating outside the scale, or a procedure no longer on the list (removed while
+    the form was open): the citizen's own language, the label without a doubled colon."""
+    point = create_point(province.commune_a)  # agency-level: the procedure pick-list (Q0)
+    db.session.commit()
+    # The POST first: the tests' client shares one app context, where Flask-Babel keeps the first locale.
+    answers = {"nonce": "n-choice", "Q9": "6", "Q0": "9.999999"}
+    page = client.post(f"/s/{point.code}", data=answers, headers={"Accept-Language": language})
+    assert page.status_code == 422 and _count(Response) == 0
+    summary = page.text.split('id="error-summary"')[1].split("</ul>")[0]
+    assert summary.count(message) == 2, summary  # the rating and the procedure
+    assert "Not a valid choice" not in page.text and ":: " not in page.text

@@ -8,6 +8,7 @@ to today's. A browser that refuses cookies falls back to its network key.
 import secrets
 
 from flask import current_app, request
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.http import dump_cookie
 
 from survey.netid import client_network_key, daily_key
@@ -21,6 +22,18 @@ def device_key() -> str | None:
     if not token:
         return None
     return daily_key("device:" + token[:64], current_app.config["SECRET_KEY"])
+
+
+def kiosk_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="kiosk")
+
+
+def kiosk_point_code() -> str | None:
+    """The point this browser is a counter's kiosk for (its signed cookie), or None."""
+    try:
+        return kiosk_serializer().loads(request.cookies.get(KIOSK_COOKIE, ""))
+    except BadSignature:
+        return None
 
 
 def device_rate_key() -> str:

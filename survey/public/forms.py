@@ -7,13 +7,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import AnyOf, Email, InputRequired, Length, Optional, Regexp
 
 from survey import scales
 from survey.models import Procedure, Question, QuestionnaireVersion
 
 OTHER_PROCEDURE = "other"
 HONEYPOT = "website"
+# WTForms' own "Not a valid choice." has no Vietnamese: the lists check their
+# choices themselves (validate_choice=False), with this message.
+NOT_A_CHOICE = _l("Lựa chọn này không có trong danh sách. Vui lòng chọn lại.")
+
+
+def one_newline(text):
+    """Each line break as one character, as the browser counts the textarea's
+    maxlength: it posts them as CR LF, which would count twice."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if isinstance(text, str) else text
 
 
 class SurveyFormBase(FlaskForm):
@@ -48,19 +57,22 @@ def _choices(question: Question, locale: str) -> list[SelectChoice]:
 
 
 def _rating_field(question: Question, locale: str, label: str) -> RadioField:
+    choices = _choices(question, locale)
     validators = (
         [InputRequired(_l("Vui lòng chọn một câu trả lời cho câu hỏi này."))]
         if question.required
         else [Optional()]
     )
-    return RadioField(label, choices=_choices(question, locale), validators=validators)
+    validators.append(AnyOf([choice.value for choice in choices], message=NOT_A_CHOICE))
+    return RadioField(label, choices=choices, validators=validators, validate_choice=False)
 
 
 def _procedure_field(label: str, procedures: list[Procedure]) -> SelectField:
     choices = [SelectChoice("", _l("— Chọn thủ tục —"))]
     choices += [SelectChoice(p.code, f"{p.name} ({p.code})") for p in procedures]
     choices.append(SelectChoice(OTHER_PROCEDURE, _l("Khác / Không rõ")))
-    return SelectField(label, choices=choices, validators=[Optional()])
+    listed = AnyOf([choice.value for choice in choices], message=NOT_A_CHOICE)
+    return SelectField(label, choices=choices, validators=[Optional(), listed], validate_choice=False)
 
 
 def build_form_class(
@@ -78,7 +90,9 @@ def build_form_class(
         elif question.kind == "text":
             too_long = _l("Góp ý tối đa %(n)d ký tự.", n=comment_max)
             attrs[question.key] = TextAreaField(
-                label, validators=[Optional(), Length(max=comment_max, message=too_long)]
+                label,
+                filters=[one_newline],
+                validators=[Optional(), Length(max=comment_max, message=too_long)],
             )
         elif question.kind == "procedure" and procedures:
             attrs[question.key] = _procedure_field(label, procedures)

@@ -8,9 +8,8 @@ recorded with channel "kiosk"; their rate limit and burst keys are the kiosk
 itself rather than a citizen's phone.
 """
 
-from flask import current_app, redirect, render_template, request, url_for
-from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask import current_app, redirect, render_template, session, url_for
+from flask_login import current_user, logout_user
 
 from survey.auth.access import any_staff_role, public
 from survey.auth.scope import ensure_in_scope
@@ -18,19 +17,8 @@ from survey.extensions import csrf, limiter
 from survey.models.response import CHANNEL_KIOSK
 from survey.netid import daily_key
 from survey.public import bp
-from survey.public.device import KIOSK_COOKIE
+from survey.public.device import KIOSK_COOKIE, kiosk_point_code, kiosk_serializer
 from survey.public.survey import load_point, private, show_form
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="kiosk")
-
-
-def kiosk_point_code() -> str | None:
-    try:
-        return _serializer().loads(request.cookies.get(KIOSK_COOKIE, ""))
-    except BadSignature:
-        return None
 
 
 def kiosk_rate_key() -> str:
@@ -42,10 +30,15 @@ def kiosk_rate_key() -> str:
 def kiosk_start(code: str):
     point = load_point(code)
     ensure_in_scope(current_user, point.agency)
+    # The tablet is the citizens' from now on: the staff member's login stays
+    # behind with them, not on the counter (the session would also outlive its
+    # idle timeout, every kiosk page sending it back).
+    logout_user()
+    session.clear()
     response = redirect(url_for("public.kiosk", code=point.code))
     response.set_cookie(
         KIOSK_COOKIE,
-        _serializer().dumps(point.code),
+        kiosk_serializer().dumps(point.code),
         max_age=365 * 86400,
         httponly=True,
         samesite="Lax",

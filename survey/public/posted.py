@@ -19,7 +19,7 @@ from typing import NamedTuple
 from flask import current_app, request, session
 
 from survey import csrf_tokens, scales
-from survey.public.forms import HONEYPOT, OTHER_PROCEDURE
+from survey.public.forms import HONEYPOT, OTHER_PROCEDURE, one_newline
 
 URLENCODED = "application/x-www-form-urlencoded"
 COMMENT_KEY = "Q10"  # the form field stored as the comment (survey._store)
@@ -74,7 +74,7 @@ def accept(version, procedures, comment_max: int, formdata) -> Posted | None:
     return Posted(
         nonce=formdata.get("nonce"),
         answers={key: raw for key, raw in given.items() if _shown(shape, key, given)},
-        comment=formdata.get(COMMENT_KEY) if shape.has_comment else None,
+        comment=one_newline(formdata.get(COMMENT_KEY)) if shape.has_comment else None,
         procedure_code=formdata.get(PROCEDURE_KEY) if procedures else None,
         honeypot=formdata.get(HONEYPOT) or "",
     )
@@ -87,7 +87,7 @@ def _valid(question, raw: str | None, procedures, comment_max: int) -> bool:
             return not question.required
         return raw in _codes(question)
     if question.kind == "text":
-        return raw is None or len(raw) <= comment_max
+        return raw is None or len(one_newline(raw)) <= comment_max
     if question.kind == "procedure" and procedures:
         return raw in (None, "", OTHER_PROCEDURE) or raw in _procedure_codes(procedures)
     return True  # no field for it on the form

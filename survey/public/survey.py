@@ -19,7 +19,7 @@ from survey.netid import client_network_key
 from survey.points import find_point
 from survey.public import bp, citizen_errors, citizen_limits, form_pages, submit, tokens
 from survey.public.catalogue import blank_questions_html, form_for, questionnaire_for
-from survey.public.device import device_key, remember_device
+from survey.public.device import device_key, kiosk_point_code, remember_device
 from survey.public.forms import new_nonce
 from survey.public.point_ref import find_point_ref
 from survey.public.posted import Posted, from_form, quick_accept
@@ -141,6 +141,11 @@ def _stored(point, version, posted: Posted, procedures, channel, key, dossier_li
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @public
 def survey(code: str):
+    kiosk = kiosk_point_code()
+    if kiosk is not None and kiosk == normalise(code):
+        # The counter's tablet, back from the privacy notice say: its own form,
+        # which resets itself, and a POST kept as it is (307) to be stored as a kiosk answer.
+        return redirect(url_for("public.kiosk", code=kiosk), 307 if request.method == "POST" else 302)
     if request.method == "POST":
         if not citizen_limits.submit_allowed(current_app, client_network_key(), device_key()):
             abort(429)  # the friendly "too many" page (errors.py)
