@@ -48,7 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
-    from survey import compression, errors, headers, i18n, input_guard, logs, session_cookie
+    from survey import compression, errors, headers, i18n, input_guard, logs, masking, session_cookie
     from survey.auth import sessions
     from survey.public import fast_form, fast_submit
 
@@ -57,6 +57,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     sessions.register(app)
     errors.register(app)
     i18n.register(app)
+    masking.register(app)
     compression.register(app)
     fast_submit.install(app)  # inside ProxyFix (headers.register): it sees the client's address
     fast_form.install(app)  # ... and scheme

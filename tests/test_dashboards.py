@@ -1,5 +1,6 @@
 """Agency head and committee pages: figures, periods, flags, scope, comments."""
 
+import csv
 import io
 from datetime import timedelta
 
@@ -112,6 +113,23 @@ def test_committee_overview_ranks_drills_down_and_flags_gap(app, login, committe
     assert "heat-" in heat and "Hòa Bình" in heat
     detail = client.get("/agencies/T01-XA?period=month").text
     assert "/overview/T01?" in detail  # the breadcrumb goes back up
+    units = _csv_rows(client.get("/overview/T01/export/units.csv?period=month"))
+    commune_a = next(row for row in units if row["Mã đơn vị"] == "T01-XA")
+    assert (commune_a["Tự thu thập (%)"], commune_a["Số phiếu tự thu thập"]) == ("100.0", "10")
+    assert (commune_a["Độc lập (%)"], commune_a["Số phiếu độc lập"]) == ("50.0", "10")
+    heatmap = _csv_rows(client.get("/overview/T01/export/heatmap.csv?period=month"))
+    overall = {
+        row["Đơn vị"]: (row["Mức độ hài lòng chung"], row["Mức độ hài lòng chung: số phiếu"])
+        for row in heatmap
+    }
+    assert overall[province.commune_a.name] == ("75.0", "20") and overall[province.commune_b.name] == (
+        "90.0",
+        "10",
+    )
+
+
+def _csv_rows(download) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(download.data.decode("utf-8-sig"))))
 
 
 def test_downloads_are_excel_safe(app, login, commune_head, province):
@@ -131,6 +149,22 @@ def test_downloads_are_excel_safe(app, login, commune_head, province):
     for name in ("criteria", "procedures", "trend", "children", "counters"):
         assert client.get(f"/agencies/T01-XA/export/{name}.csv").status_code == 200
     assert client.get("/agencies/T01-XA/export/nothing.csv").status_code == 404
+
+
+def test_a_comment_with_control_characters_still_downloads_as_xlsx(login, commune_head, province):
+    """XML has no room for most control characters: a comment carrying one (typed, pasted,
+    or sent by a script) is written without it, and one hiding a formula behind it is
+    still neutralised; the CSV keeps the comment as it was received."""
+    factories.answer(province.point_a, overall=2, comment="Chờ\x07 lâu\x1b quá")
+    factories.answer(province.point_a, overall=1, comment='\x01=HYPERLINK("http://x")')
+    client = login(commune_head)
+    xlsx = client.get("/agencies/T01-XA/export/comments.xlsx?period=month")
+    assert xlsx.status_code == 200
+    values = [cell.value for row in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows() for cell in row]
+    assert "Chờ lâu quá" in values and '\'=HYPERLINK("http://x")' in values
+    assert (
+        "Chờ\x07 lâu\x1b quá" in client.get("/agencies/T01-XA/export/comments.csv?period=month").data.decode()
+    )
 
 
 def test_comment_filters_and_script_is_text(app, login, commune_head, province):
@@ -178,3 +212,23 @@ def test_answers_per_hundred_dossiers(app, login, commune_head, province, runner
     bad = runner.invoke(args=["import", "dossiers", path])
     assert bad.exit_code != 0
     assert "Dòng 2: Tháng không hợp lệ" in bad.output and "Dòng 3: Không tìm thấy đơn vị" in bad.output
+
+
+def test_phone_and_id_numbers_in_comments_are_not_shown(client, login, commune_head, province):
+    """A citizen who types a phone or ID number into a comment never consented to it being
+    read: every page and download for reading shows a mark instead; sums of money stay."""
+    comment = "Gọi 0912 345 678 hoặc CCCD 012345678901; đã phải nộp thêm 1.500.000 đồng"
+    response = factories.answer(province.point_a, overall=1, comment=comment)
+    login(commune_head)
+    staff = factories.user("canbo@xa.vn", "staff", province.commune_a)
+    case = client.post(f"/responses/{response.id}/case")
+    readings = {
+        "summary": client.get("/agencies/T01-XA?period=month").text,
+        "comments CSV": client.get("/agencies/T01-XA/export/comments.csv?period=month").data.decode(),
+        "case": client.get(case.headers["Location"]).text if case.status_code == 302 else "",
+    }
+    login(staff)
+    readings["comment list"] = client.get("/cases/comments").text
+    for where, text in readings.items():
+        assert "345 678" not in text and "012345678901" not in text, where
+        assert "[đã ẩn số]" in text and "1.500.000 đồng" in text, where

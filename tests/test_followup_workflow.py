@@ -1,5 +1,6 @@
 """A case from a low answer through assignment, answer and closure."""
 
+import re
 from datetime import date, timedelta
 
 from survey.extensions import db
@@ -7,6 +8,7 @@ from survey.followup import settings as followup_settings
 from survey.followup.cases import local_today
 from survey.followup.workdays import add_working_days, load_holidays
 from survey.models import CaseEvent
+from survey.pagination import PER_PAGE
 from tests import factories
 from tests.followup_helpers import case_of, unhappy_with_contact
 
@@ -185,3 +187,19 @@ def test_head_opens_a_case_from_a_comment_on_the_agency_summary(client, login, p
     assert client.post(f"/responses/{response.id}/case").status_code == 302
     case = case_of(response)
     assert f'href="/cases/{case.id}"' in client.get(f"/agencies/{province.commune_a.code}").text
+
+
+def test_the_comment_list_pages_through_every_comment(client, login, province):
+    """More comments than fit on a page: both pages open, each links to the other,
+    and every comment is on one of them."""
+    _, staff = _people(province)
+    for n in range(PER_PAGE + 1):
+        factories.answer(province.point_a, overall=4, comment=f"Góp ý số {n:03d}")
+    login(staff)
+    first = client.get("/cases/comments")
+    assert first.status_code == 200 and "Trang sau" in first.text and "Trang 1 / 2" in first.text
+    second = client.get("/cases/comments?page=2")
+    assert second.status_code == 200 and "Trang trước" in second.text
+    shown = set(re.findall(r"Góp ý số \d{3}", first.text + second.text))
+    assert len(shown) == PER_PAGE + 1
+    assert client.get("/cases?status=all&page=2").status_code == 200

@@ -5,6 +5,9 @@ import os
 from flask_babel import refresh
 
 from survey import PROJECT_ROOT
+from survey.i18n import LANG_COOKIE
+from tests.test_authz_matrix import sign_in
+from tests.web_pages import authz_world, fetch, html_get_routes, url_for_route
 
 
 def test_vietnamese_is_the_default(client, province):
@@ -46,3 +49,58 @@ def test_every_english_message_is_translated():
         catalogue = read_po(source, locale="en")
     untranslated = [m.id for m in catalogue if m.id and not m.string]
     assert untranslated == []
+
+
+def test_every_english_message_formats_as_its_vietnamese_does():
+    """Templates run every message through "%" formatting (Jinja's newstyle gettext):
+    an English "95 % confidence interval" where the Vietnamese said "95 phần trăm"
+    turned every summary page into a 500 in English. A message that formats in
+    Vietnamese must format in English, and "%%" only where the Vietnamese has it
+    (Python code formats a message only when it is given values)."""
+    from babel.messages.pofile import read_po
+
+    class AnyValue(dict):
+        def __missing__(self, _key):
+            return 1
+
+    def formats(text: str) -> bool:
+        try:
+            text % AnyValue()
+        except (TypeError, ValueError):
+            return False
+        return True
+
+    path = os.path.join(PROJECT_ROOT, "translations", "en", "LC_MESSAGES", "messages.po")
+    with open(path, "rb") as source:
+        catalogue = read_po(source, locale="en")
+    wrong = [
+        (message.id, message.string)
+        for message in catalogue
+        if message.id and message.string
+        if (formats(message.id) and not formats(message.string))
+        or ("%%" in message.string and "%%" not in message.id)
+    ]
+    assert wrong == []
+
+
+def test_every_page_renders_in_english(app, client):
+    """Every page an administrator can open, in English, with rates shown (a minimum
+    sample of 1): no server error, and the page is in English."""
+    world = authz_world.build()
+    sign_in(client, world.users["admin"])
+    client.set_cookie(LANG_COOKIE, "en")
+    broken = []
+    minimum, app.config["MIN_SAMPLE"] = app.config["MIN_SAMPLE"], 1
+    try:
+        for endpoint in html_get_routes(app):
+            _next_request()
+            url = url_for_route(app, endpoint, world, world.agencies["T01-XA"])
+            response = fetch(client, url)
+            body = response.get_data().decode(errors="replace")  # images and PDFs too
+            if response.status_code >= 500:
+                broken.append(f"{url}: {response.status_code}")
+            elif response.mimetype == "text/html" and '<html lang="vi"' in body:
+                broken.append(f"{url}: in Vietnamese")
+    finally:
+        app.config["MIN_SAMPLE"] = minimum
+    assert broken == []

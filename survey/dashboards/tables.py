@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from survey.exports.tables import Table
 from survey.i18n import format_date
+from survey.masking import mask_numbers
 
 
 def _pct(value: float | None):
@@ -83,22 +84,21 @@ def comments_table(responses, procedure_names: dict) -> Table:
     out = []
     for r in responses:
         procedure = procedure_names.get(r.procedure_id)
-        out.append([format_date(r.submitted_at), procedure.name if procedure else "", r.overall, r.comment])
+        name = procedure.name if procedure else ""
+        out.append([format_date(r.submitted_at), name, r.overall, mask_numbers(r.comment)])
     return Table("gop-y", _("Góp ý"), headers, out)
 
 
 def units_table(rows) -> Table:
+    """Every rate with the number of answers it rests on, as on the page."""
     headers = [_("Hạng"), _("Mã đơn vị"), _("Đơn vị"), _("Số phiếu nhận được"), *_rate_headers()]
-    headers += [_("Kỳ trước (%)"), _("Thay đổi (điểm %)"), _("Tự thu thập (%)"), _("Độc lập (%)")]
+    headers += [_("Kỳ trước (%)"), _("Số phiếu kỳ trước"), _("Thay đổi (điểm %)")]
+    headers += [_("Tự thu thập (%)"), _("Số phiếu tự thu thập"), _("Độc lập (%)"), _("Số phiếu độc lập")]
     headers += [_("Chênh lệch (điểm %)"), _("Cảnh báo chênh lệch"), _("Phiếu / 100 hồ sơ")]
     out = [
         [r.rank, r.agency.code, r.agency.name, r.current.responses, *_rate_cells(r.current.rate)]
-        + [
-            _pct(r.previous.rate.value),
-            _pct(r.change.difference),
-            _pct(r.own.value),
-            _pct(r.independent.value),
-        ]
+        + [_pct(r.previous.rate.value), r.previous.rate.n, _pct(r.change.difference)]
+        + [_pct(r.own.value), r.own.n, _pct(r.independent.value), r.independent.n]
         + [
             _pct(r.gap.difference),
             _("có") if r.gap.flagged else "",
@@ -110,11 +110,15 @@ def units_table(rows) -> Table:
 
 
 def heatmap_table(rows, columns) -> Table:
-    headers = [_("Đơn vị")] + [vi for _code, vi, _en in columns]
+    """Each criterion's rate beside the number of answers it rests on, as each cell of the page shows."""
+    headers = [_("Đơn vị")]
+    for _code, vi, _en in columns:
+        headers += [vi, _("%(criterion)s: số phiếu", criterion=vi)]
     out = []
     for r in rows:
-        cells = [
-            _pct(r.criteria[code].rate.value) if code in (r.criteria or {}) else None for code, *_x in columns
-        ]
+        cells = []
+        for code, *_names in columns:
+            rate = r.criteria[code].rate if code in (r.criteria or {}) else None
+            cells += [_pct(rate.value), rate.n] if rate is not None else [None, None]
         out.append([r.agency.name, *cells])
     return Table("ban-do-nhiet", _("Bản đồ nhiệt"), headers, out)

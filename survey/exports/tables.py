@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from survey.exports.safe import neutralise_row
+from survey.exports.xlsx import ILLEGAL_XML
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -37,14 +38,21 @@ def to_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = table.title[:31] or "Sheet1"
-    sheet.append(neutralise_row(table.headers))
+    sheet.append(_xlsx_row(table.headers))
     for row in table.rows:
-        sheet.append(neutralise_row(row))
+        sheet.append(_xlsx_row(row))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_row(values) -> list:
+    """Cells an XLSX file can hold: without the control characters XML forbids (a
+    citizen's comment may carry one, and openpyxl would refuse the whole file),
+    then with formula starts neutralised (a comment "\\x01=..." starts with "=" once cleaned)."""
+    return neutralise_row([ILLEGAL_XML.sub("", v) if isinstance(v, str) else v for v in values])
 
 
 def render(table: Table, fmt: str) -> tuple[bytes, str]:
