@@ -88,6 +88,16 @@ def test_custom_period_typed_day_first(login, commune_head, province):
     assert "dd/mm/yyyy" in bad
 
 
+def test_page_past_the_end_shows_the_last_page_of_comments(login, commune_head, province):
+    for number in range(21):  # 20 comments a page: two pages
+        factories.answer(province.point_a, overall=4, comment=f"Góp ý số {number}")
+    client = login(commune_head)
+    for page_number in ("999999999", "99999999999999999999"):
+        page = client.get(f"/agencies/T01-XA?period=month&page={page_number}")
+        assert page.status_code == 200
+        assert "Trang 2 / 2" in page.text and page.text.count("Góp ý số ") == 1  # the 21st comment
+
+
 def test_procedure_flags_and_sorting(app, login, commune_head, province, monkeypatch):
     monkeypatch.setitem(app.config, "MIN_SAMPLE", 5)
     point_marriage = factories.procedure_point(province.commune_a, province.marriage)

@@ -92,6 +92,14 @@ def test_dates_outside_the_supported_years_are_refused_before_any_pack(world, lo
     assert db.session.scalar(select(EvidenceJob.id)) is None
 
 
+def test_page_past_the_end_of_the_pack_list_shows_the_last_page(world, login, client):
+    scope, auditor = world
+    login(auditor)
+    job = make_pack(client, scope)
+    page = client.get("/evidence/?page=99999999999999999999")
+    assert page.status_code == 200 and f"#{job.id}" in page.get_data(as_text=True)
+
+
 def test_heads_see_only_their_subtree_and_staff_none(world, login, client, province):
     scope, auditor = world
     login(auditor)
