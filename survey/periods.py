@@ -12,6 +12,11 @@ from datetime import date, datetime, timedelta
 KINDS = ("month", "quarter", "year", "custom")
 UTC_OFFSET = timedelta(hours=7)
 MAX_CUSTOM_DAYS = 3 * 366
+# Years a typed period may fall in. The pages also compute the previous period,
+# the same period a year before, the next one and a trend of months back, so the
+# input must stay well inside Python's years 1..9999 or those computations overflow.
+FIRST_YEAR, LAST_YEAR = 1901, 2199
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")  # ISO for links and the API, dd/mm/yyyy as people type it
 
 
 class PeriodError(ValueError):
@@ -97,11 +102,26 @@ def containing(kind: str, day: date) -> Period:
     return year(day.year)
 
 
+def year_supported(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def _read_date(text: str) -> date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise PeriodError(f"Ngày không hợp lệ: {text!r} (cần dạng YYYY-MM-DD).") from None
+    day = _read_date(text)
+    if day is None:
+        raise PeriodError(f"Ngày không hợp lệ: {text!r} (cần dạng dd/mm/yyyy hoặc YYYY-MM-DD).")
+    if not year_supported(day):
+        raise PeriodError(f"Ngày ngoài khoảng cho phép: {text!r} (năm từ {FIRST_YEAR} đến {LAST_YEAR}).")
+    return day
 
 
 def parse(kind: str | None, value: str | None, start: str | None, end: str | None, today: date) -> Period:
@@ -115,7 +135,7 @@ def parse(kind: str | None, value: str | None, start: str | None, end: str | Non
         return containing(kind, today)
     patterns = {"month": r"(\d{4})-(\d{1,2})", "quarter": r"(\d{4})-Q([1-4])", "year": r"(\d{4})()"}
     match = re.fullmatch(patterns[kind], value.strip())
-    if not match or not 1900 < int(match.group(1)) < 2200:
+    if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
         raise PeriodError(f"Kỳ báo cáo không hợp lệ: {value!r}.")
     number = int(match.group(2) or 0)
     if kind == "month":

@@ -163,3 +163,14 @@ def test_wrong_methods_and_content_types_are_clean_4xx(client, world):
         headers={"Content-Type": "text/plain"},
     )
     assert response.status_code == 401 and response.is_json  # no token: refused before parsing
+
+
+@pytest.mark.parametrize("url", ["/agencies/T01-XA", "/evidence/", "/admin/log", "/cases", "/admin/users"])
+def test_enormous_page_numbers_show_the_last_page(client, world, url):
+    """A page number past SQLite's and PostgreSQL's integers was a 500; past the end, an empty page."""
+    sign_in(client, world.users["admin"])
+    for number in ("99999999999999999999", "999999999"):
+        response = fetch(client, f"{url}?page={number}")
+        _no_server_error(response, url)
+        assert response.status_code == 200
+        assert "Trang 999999999" not in response.get_data(as_text=True)

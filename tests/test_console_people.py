@@ -107,6 +107,15 @@ def test_log_filters_pages_and_exports_csv_safely(login, admin, province):
     assert any("'{" in row["after"] or row["after"].startswith("{") for row in rows)
 
 
+def test_log_ignores_filter_dates_outside_the_supported_years(login, admin, province):
+    client = login(admin)
+    client.post("/admin/agencies/T01-XB/rename", data={"name": "Phường Đông Kinh", "kind": "commune_pc"})
+    for dates in ("from=0001-01-01&to=0001-12-31", "from=9999-12-01&to=9999-12-31"):
+        page = client.get(f"/admin/log?{dates}")
+        assert page.status_code == 200 and "Phường Đông Kinh" in page.text  # as an unreadable date is
+        assert client.get(f"/admin/log.csv?{dates}").status_code == 200
+
+
 def test_scoped_log_hides_other_agencies(login, admin, province):
     login(admin).post(
         "/admin/agencies/T01-XB/rename", data={"name": "Phường Đông Kinh", "kind": "commune_pc"}

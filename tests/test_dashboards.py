@@ -57,6 +57,48 @@ def test_period_selector_changes_the_figures_and_bad_input_is_explained(app, log
     assert 'value="2026-03-01"' in bad.text  # what was typed is kept
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("0001-01-01", "0001-12-31"), ("9999-12-01", "9999-12-31"), ("01/01/0001", "31/12/0001")],
+)
+def test_dates_outside_the_supported_years_are_explained_on_every_summary(
+    login, committee, province, start, end
+):
+    client = login(committee)
+    dates = f"period=custom&from={start}&to={end}"
+    for url in (f"/agencies/T01-XA?{dates}", f"/overview/{province.root.code}?{dates}"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "năm từ 1901 đến 2199" in page.text and 'data-testid="period-error"' in page.text
+    for url in (
+        f"/agencies/T01-XA/export/criteria.csv?{dates}",
+        f"/agencies/T01-XA/charts/trend.png?{dates}",
+    ):
+        assert client.get(url).status_code == 200, url  # the default period, as for any bad input
+
+
+def test_custom_period_typed_day_first(login, commune_head, province):
+    factories.answer_at(province.point_a, _month_ago(), 5)
+    factories.answer(province.point_a, overall=4)
+    client = login(commune_head)
+    last = periods.local_date(_month_ago())
+    today = periods.local_date(utcnow())
+    page = client.get(f"/agencies/T01-XA?period=custom&from={last:%d/%m/%Y}&to={today:%d/%m/%Y}").text
+    assert 'data-testid="period-error"' not in page and 'data-testid="responses">2<' in page
+    bad = client.get("/agencies/T01-XA?period=custom&from=1.3.2026&to=2026-03-31").text
+    assert "dd/mm/yyyy" in bad
+
+
+def test_page_past_the_end_shows_the_last_page_of_comments(login, commune_head, province):
+    for number in range(21):  # 20 comments a page: two pages
+        factories.answer(province.point_a, overall=4, comment=f"Góp ý số {number}")
+    client = login(commune_head)
+    for page_number in ("999999999", "99999999999999999999"):
+        page = client.get(f"/agencies/T01-XA?period=month&page={page_number}")
+        assert page.status_code == 200
+        assert "Trang 2 / 2" in page.text and page.text.count("Góp ý số ") == 1  # the 21st comment
+
+
 def test_procedure_flags_and_sorting(app, login, commune_head, province, monkeypatch):
     monkeypatch.setitem(app.config, "MIN_SAMPLE", 5)
     point_marriage = factories.procedure_point(province.commune_a, province.marriage)

@@ -81,6 +81,25 @@ def test_typed_bad_date_is_explained_and_kept(world, login, client):
     assert "Ngày không hợp lệ, cần dạng ngày/tháng/năm" in page and 'value="31/02/2026"' in page
 
 
+def test_dates_outside_the_supported_years_are_refused_before_any_pack(world, login, client):
+    scope, auditor = world
+    auditor.scope_from = auditor.scope_to = None  # nothing else limits the period
+    db.session.commit()
+    login(auditor)
+    data = form_data(scope, date_from="01/01/0001", date_to="31/12/0001")
+    page = client.post("/evidence/", data=data).get_data(as_text=True)
+    assert "Ngày ngoài khoảng cho phép: năm từ 1901 đến 2199." in page and 'value="01/01/0001"' in page
+    assert db.session.scalar(select(EvidenceJob.id)) is None
+
+
+def test_page_past_the_end_of_the_pack_list_shows_the_last_page(world, login, client):
+    scope, auditor = world
+    login(auditor)
+    job = make_pack(client, scope)
+    page = client.get("/evidence/?page=99999999999999999999")
+    assert page.status_code == 200 and f"#{job.id}" in page.get_data(as_text=True)
+
+
 def test_heads_see_only_their_subtree_and_staff_none(world, login, client, province):
     scope, auditor = world
     login(auditor)

@@ -73,6 +73,14 @@ def test_figures_page_for_the_head(client, login, province):
     assert bad.status_code == 422 and "dd/mm/yyyy" in bad.text
 
 
+def test_figures_page_explains_dates_outside_the_supported_years(client, login, province):
+    login(factories.user("bcd@tinh.vn", "committee", province.root))
+    page = client.get("/cases/figures?from=01/01/0001&to=31/12/0001")
+    assert page.status_code == 422
+    assert "Ngày ngoài khoảng cho phép: 01/01/0001 (năm từ 1901 đến 2199)." in page.text
+    assert province.commune_a.name in page.text  # the figures of the default period are still shown
+
+
 def test_api_case_figures_with_token_scope(client, province):
     _answered_case(province.point_a, 4)
     _answered_case(province.point_b, 8)
@@ -96,6 +104,16 @@ def test_api_case_figures_with_token_scope(client, province):
     assert client.get(f"/api/v1/agencies/{province.root.code}/cases").status_code == 401
     bad = client.get(f"/api/v1/agencies/{province.root.code}/cases?from=2026-13-01", headers=auth)
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json["message"]
+
+
+def test_api_case_figures_refuse_dates_outside_the_supported_years(client, province):
+    _, plain = tokens.issue("Một cửa tỉnh", province.root)
+    db.session.commit()
+    auth = {"Authorization": f"Bearer {plain}"}
+    for dates in ("from=0001-01-01&to=0001-12-31", "from=9999-12-01&to=9999-12-31"):
+        bad = client.get(f"/api/v1/agencies/{province.root.code}/cases?{dates}", headers=auth)
+        assert bad.status_code == 400 and bad.json["error"] == "bad_request"
+        assert "năm từ 1901 đến 2199" in bad.json["message"]
 
 
 def test_openapi_describes_the_cases_endpoint(client):

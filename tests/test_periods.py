@@ -29,7 +29,8 @@ def test_kinds_and_defaults():
         ("month", "2026-13", None, None),
         ("quarter", "2026-Q5", None, None),
         ("custom", None, "2026-02-01", "2026-01-01"),
-        ("custom", None, "01/02/2026", "2026-03-01"),
+        ("custom", None, "31/02/2026", "2026-03-01"),
+        ("custom", None, "2026/02/01", "2026-03-01"),
         ("custom", None, "2020-01-01", "2026-01-01"),
     ],
 )
@@ -63,3 +64,23 @@ def test_value_round_trips():
     for period in (periods.month(2026, 3), periods.quarter(2026, 4), periods.year(2025)):
         assert parse(period.kind, period.value, None, None, TODAY) == period
     assert [p.start.month for p in periods.months_back(date(2026, 2, 10), 3)] == [12, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("0001-01-01", "0001-12-31"), ("9999-12-01", "9999-12-31"), ("01/01/0001", "31/12/0001")],
+)
+def test_dates_outside_the_supported_years_are_a_clear_error(start, end):
+    """Year 1 or 9999 would overflow the previous and next periods (a 500 page before)."""
+    with pytest.raises(PeriodError) as error:
+        parse("custom", None, start, end, TODAY)
+    assert "năm từ 1901 đến 2199" in str(error.value)
+
+
+def test_custom_dates_typed_day_first_as_vietnamese_users_write_them():
+    typed = parse("custom", None, "10/01/2026", "20/01/2026", TODAY)
+    assert typed == parse("custom", None, "2026-01-10", "2026-01-20", TODAY)
+    assert typed.start == date(2026, 1, 10)  # day first, never month first
+    with pytest.raises(PeriodError) as error:
+        parse("custom", None, "10.01.2026", "20/01/2026", TODAY)
+    assert "dd/mm/yyyy" in str(error.value)

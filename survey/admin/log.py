@@ -14,15 +14,18 @@ from survey.extensions import db
 from survey.i18n import format_datetime
 from survey.models import AdminLog
 from survey.pagination import paginate
+from survey.periods import year_supported
 
 EXPORT_LIMIT = 100_000
 
 
 def _day(name: str) -> date | None:
+    """A filter day, ignored when malformed or so far out that the UTC bounds would overflow."""
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+    return day if year_supported(day) else None
 
 
 def _filters() -> dict:

@@ -10,11 +10,17 @@ from survey.api.tokens import token_required
 from survey.followup import figures
 from survey.followup.cases import local_today
 from survey.i18n import LOCAL_TZ
+from survey.periods import FIRST_YEAR, LAST_YEAR, year_supported
 
 
 def _day(name: str) -> date | None:
     raw = request.args.get(name)
-    return date.fromisoformat(raw) if raw else None
+    if not raw:
+        return None
+    day = date.fromisoformat(raw)
+    if not year_supported(day):  # the UTC bounds of year 1 or 9999 overflow
+        raise ValueError(raw)
+    return day
 
 
 def _utc(day: date | None) -> datetime | None:
@@ -32,7 +38,7 @@ def agency_cases(code: str):
     try:
         start, end = _day("from"), _day("to")
     except ValueError:
-        message = "Tham số from/to phải là ngày dạng YYYY-MM-DD."
+        message = f"Tham số from/to phải là ngày dạng YYYY-MM-DD, năm từ {FIRST_YEAR} đến {LAST_YEAR}."
         return jsonify({"error": "bad_request", "message": message}), 400
     end_excl = _utc(date.fromordinal(end.toordinal() + 1)) if end else None
     today = local_today()

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 
 from flask import current_app, render_template, request
 from markupsafe import Markup
-from sqlalchemy import func, select
 
 from survey import periods
 from survey.dashboards import cache, head, overview
 from survey.dashboards.comments import CommentFilter, comments_query
 from survey.dashboards.selection import Selection
-from survey.extensions import db
 from survey.models import Agency
+from survey.pagination import count_rows, page_of, requested_page
 from survey.questionnaire_v1 import CRITERIA
 
 PROCEDURES_PER_PAGE = 25
@@ -79,20 +78,9 @@ def comments_page(
     """One page of comments, newest first; the total (for the pager) is counted
     once per data state, like the figures: it follows the volume, the page does not."""
     stmt = comments_query(ids, period, chosen)
-    page = db.paginate(
-        stmt,
-        page=max(request.args.get("page", 1, type=int), 1),
-        per_page=per_page,
-        error_out=False,
-        count=False,
-    )
     params = (agency.id, tuple(sorted(chosen.args().items())))
-    page.total = cache.fragment("comment-count", params, period, lambda: _count(stmt))
-    return page
-
-
-def _count(stmt) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = cache.fragment("comment-count", params, period, lambda: count_rows(stmt))
+    return page_of(stmt, requested_page(total, per_page), per_page, total)
 
 
 def overview_body(node: Agency, units: list[Agency], chosen: Selection, sort: str) -> Markup:

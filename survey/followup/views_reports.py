@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from survey import periods
 from survey.agencies import get_by_code, subtree_ids
 from survey.auth.access import any_staff_role, roles_required
 from survey.auth.scope import ensure_in_scope, scope_agency_ids
@@ -35,7 +36,7 @@ def digest():
     )
 
 
-def _parse_day(name: str) -> date | None:
+def _typed_day(name: str) -> date | None:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None
@@ -45,6 +46,28 @@ def _parse_day(name: str) -> date | None:
         return None
 
 
+def _parse_day(name: str) -> date | None:
+    """The typed day if usable; a year out of range would overflow the UTC bounds."""
+    day = _typed_day(name)
+    return day if day is not None and periods.year_supported(day) else None
+
+
+def _day_error(name: str) -> str | None:
+    if not request.args.get(name):
+        return None
+    day = _typed_day(name)
+    if day is None:
+        return _("Ngày không hợp lệ: %(v)s (dùng dd/mm/yyyy).", v=request.args[name])
+    if not periods.year_supported(day):
+        return _(
+            "Ngày ngoài khoảng cho phép: %(v)s (năm từ %(first)d đến %(last)d).",
+            v=request.args[name],
+            first=periods.FIRST_YEAR,
+            last=periods.LAST_YEAR,
+        )
+    return None
+
+
 def _utc_midnight(day: date) -> datetime:
     """Local (Vietnam) midnight as naive UTC, the way times are stored."""
     return datetime.combine(day, time.min, LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
@@ -52,11 +75,7 @@ def _utc_midnight(day: date) -> datetime:
 
 def _period() -> tuple[date, date, list[str]]:
     today = cases.local_today()
-    errors = [
-        _("Ngày không hợp lệ: %(v)s (dùng dd/mm/yyyy).", v=request.args[n])
-        for n in ("from", "to")
-        if request.args.get(n) and _parse_day(n) is None
-    ]
+    errors = [error for error in map(_day_error, ("from", "to")) if error]
     start = _parse_day("from") or date(today.year, 1, 1)
     end = _parse_day("to") or today
     if end < start:

@@ -9,6 +9,8 @@ from wtforms import BooleanField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from survey.periods import FIRST_YEAR, LAST_YEAR, year_supported
+
 
 def parse_day(text: str) -> date:
     return datetime.strptime(text.strip(), "%d/%m/%Y").date()
@@ -29,6 +31,15 @@ class DayField(StringField):
     def pre_validate(self, form):
         if self.data and self.day is None:
             raise ValidationError(_l("Ngày không hợp lệ, cần dạng ngày/tháng/năm, ví dụ 31/12/2026."))
+        # Refused here: the pack job would only fail later, computing the previous period.
+        if self.day is not None and not year_supported(self.day):
+            raise ValidationError(
+                _l(
+                    "Ngày ngoài khoảng cho phép: năm từ %(first)d đến %(last)d.",
+                    first=FIRST_YEAR,
+                    last=LAST_YEAR,
+                )
+            )
 
 
 class PackForm(FlaskForm):
