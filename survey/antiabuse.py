@@ -23,6 +23,7 @@ REASON_HONEYPOT = "honeypot"
 REASON_BURST_DEVICE = "burst_device"
 REASON_BURST_NETWORK = "burst_network"
 REASON_OUT_OF_HOURS = "out_of_hours"
+# Every REASON_* code has words in the report (survey/evidence/report/text.py).
 TOP_RATING = 5
 # A literal, so that both engines use the partial indexes of top ratings.
 TOP_RATING_SQL = text(f"responses.overall = {TOP_RATING}")

@@ -2,9 +2,11 @@
 language choice): English headings through Flask-Babel, the same numbers as
 the Vietnamese report; Vietnamese stays the default."""
 
+import json
 import os
 import re
 import subprocess
+from datetime import datetime
 
 import pytest
 
@@ -46,18 +48,26 @@ def percentages(text: str) -> list[str]:
 
 
 @pytest.fixture
-def reports(runner, province, app, monkeypatch, tmp_path):
+def packs(runner, province, app, monkeypatch, tmp_path) -> dict[str, str]:
+    """The Vietnamese and the English pack of one period, by language."""
     populate(province)
     sealed_now(app, monkeypatch)
-    texts = {}
+    paths = {}
     for lang in ("vi", "en"):
-        path = str(tmp_path / f"{lang}.zip")
+        paths[lang] = str(tmp_path / f"{lang}.zip")
         args = ["evidence-pack", "--agency", "T01", "--subtree", *cli_dates(scope_for(province.root))]
         extra = [] if lang == "vi" else ["--lang", "en"]
-        result = runner.invoke(args=[*args, "--output", path, *extra])
+        result = runner.invoke(args=[*args, "--output", paths[lang], *extra])
         assert result.exit_code == 0, result.output
-        texts[lang] = pdf_text(path, tmp_path, keep="report-en" if lang == "en" else None)
-    return texts
+    return paths
+
+
+@pytest.fixture
+def reports(packs, tmp_path):
+    return {
+        lang: pdf_text(path, tmp_path, keep="report-en" if lang == "en" else None)
+        for lang, path in packs.items()
+    }
 
 
 def test_english_report_has_english_headings_and_the_same_numbers(reports):
@@ -71,6 +81,18 @@ def test_english_report_has_english_headings_and_the_same_numbers(reports):
     assert "75.0 %" in english and "75,0 %" in vietnamese  # 27 of 36 satisfied
     # The questionnaire is quoted in its English wording.
     assert "How satisfied are you with the service point" in english
+
+
+def test_seal_time_reads_day_first_in_both_languages(packs, reports):
+    """§6 prints the seal's time as dd/mm/yyyy HH:MM:SS (UTC), like every other
+    date of the report, never an ISO stamp."""
+    labels = {"vi": "Thời điểm niêm phong (UTC)", "en": "Sealed at (UTC)"}
+    for lang, path in packs.items():
+        sealed_at = json.loads(members(path)["manifest.json"])["seal"]["sealed_at"]
+        moment = datetime.strptime(sealed_at, "%Y-%m-%dT%H:%M:%S.%fZ")
+        expected = f"{moment:%d/%m/%Y %H:%M:%S}"
+        assert re.search(re.escape(labels[lang]) + r"\s+" + re.escape(expected), reports[lang])
+        assert f"{moment:%Y-%m-%d}" not in reports[lang]
 
 
 def test_web_form_language_choice_makes_an_english_report(

@@ -11,12 +11,19 @@ import subprocess
 
 import openpyxl
 import pytest
+from flask_babel import force_locale
 
+from survey import antiabuse
 from survey.evidence.figures import by_procedure, scope_conditions
 from survey.evidence.pack import build_pack
+from survey.evidence.report.text import reason_text
 from survey.exports.safe import neutralise
+from survey.extensions import db
+from survey.models import ResponseExclusion
 from survey.questionnaire_v1 import QUESTIONS
+from survey.stats import Rate
 from survey.summaries import summarise
+from tests import factories
 from tests.evidence_helpers import (
     ARTEFACTS,
     FORMULA,
@@ -63,8 +70,6 @@ def test_pdf_numbers_equal_the_dashboard_and_the_xlsx(built, province, login, cl
     assert sheet["Tỷ lệ hài lòng"] == pytest.approx(0.75)
     assert sheet["Cận dưới KTC 95 %"] == pytest.approx(low)
     # The dashboard shows the same figure for the same agency.
-    from tests import factories
-
     login(factories.user("bcd@t01.vn", "committee"))
     page = client.get("/agencies/T01").get_data(as_text=True)
     assert "75,0 %" in page and "n = 36" in page
@@ -188,3 +193,90 @@ def test_streaming_xlsx_writer_keeps_text_as_text(tmp_path):
     cells = loaded['Dữ liệu "gốc"'][1]
     assert cells[0].value == "=1+1" and cells[0].data_type == "s"  # stored as text, never a formula
     assert cells[1].value == "ab<c>&" and cells[2].value == 3.5 and cells[32].value == 29
+
+
+def reason_codes() -> list[str]:
+    """Every exclusion reason the app writes, from its constants (a new one is checked too)."""
+    return sorted(value for name, value in vars(antiabuse).items() if name.startswith("REASON_"))
+
+
+def test_every_exclusion_reason_the_app_writes_has_words_in_both_languages(app):
+    codes = reason_codes()
+    assert len(codes) >= 4
+    labels = {}
+    for lang in ("vi", "en"):
+        with force_locale(lang):
+            labels[lang] = [reason_text(code) for code in codes]
+            fallback = reason_text("not_a_known_code")
+        for code, label in zip(codes, labels[lang], strict=True):
+            assert code not in label and label != fallback.replace("not_a_known_code", code)
+        assert len(set(labels[lang])) == len(codes)  # each reason reads differently
+    assert not set(labels["vi"]) & set(labels["en"])  # English words in the English report
+
+
+def test_report_names_exclusion_reasons_in_words_and_an_unknown_code_readably(
+    province, app, monkeypatch, tmp_path
+):
+    populate(province)
+    decisions = {
+        antiabuse.REASON_BURST_DEVICE: 2,
+        f"{antiabuse.REASON_BURST_NETWORK},{antiabuse.REASON_OUT_OF_HOURS}": 1,
+        antiabuse.REASON_HONEYPOT: 1,
+        "chua_co_nhan": 1,  # a code this version does not know
+    }
+    for reason, n in decisions.items():
+        for _i in range(n):
+            excluded = factories.answer(province.point_b, overall=5)
+            db.session.add(ResponseExclusion(response_id=excluded.id, action="exclude", reason=reason))
+    db.session.commit()
+    sealed_now(app, monkeypatch)
+    content = members(build_pack(scope_for(province.root), str(tmp_path / "r.zip")).path)
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(content["report.pdf"])
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    line = flat.split("Phiếu bị loại trong kỳ: 6 (")[1].split(").")[0]
+    assert "nhiều phiếu rất hài lòng dồn dập từ một thiết bị: 2" in line
+    assert "nhiều phiếu rất hài lòng dồn dập từ một mạng + gửi ngoài giờ làm việc: 1" in line
+    assert "điền vào ô ẩn chống phiếu tự động: 1" in line
+    assert "phiếu thử: 1" in line and "lý do khác (chua_co_nhan): 1" in line
+    for code in reason_codes():
+        assert code not in flat
+
+
+def test_procedure_tables_add_up_to_the_counted_answers_as_on_the_page(
+    province, app, monkeypatch, tmp_path, login, client
+):
+    populate(province)  # 18 counted at the birth procedure, 18 with no procedure
+    for _i in range(14):
+        factories.answer(province.point_b, overall=5)  # 32 with no procedure: enough for a rate
+    sealed_now(app, monkeypatch)
+    content = members(build_pack(scope_for(province.root), str(tmp_path / "p.zip")).path)
+    counted = json.loads(content["manifest.json"])["counts"]["counted"]
+    assert counted == 50
+    unknown_rate = Rate(28, 32, app.config["MIN_SAMPLE"])
+    # XLSX "Theo thủ tục": one row per procedure and one for the answers with none.
+    header, *rows = xlsx(content)["Theo thủ tục"].iter_rows(values_only=True)
+    column = {name: i for i, name in enumerate(header)}
+    assert sum(row[column["Được tính"]] for row in rows) == counted
+    unknown = next(row for row in rows if row[column["Tên thủ tục"]] == "Không rõ thủ tục")
+    assert unknown[column["Được tính"]] == 32
+    assert unknown[column["Tỷ lệ hài lòng"]] == pytest.approx(unknown_rate.value)
+    assert unknown[column["Cận dưới"]] == pytest.approx(unknown_rate.ci95[0])
+    birth = next(row for row in rows if row[column["Mã TTHC"]] == province.birth.code)
+    assert birth[column["Tỷ lệ hài lòng"]] == "chưa đủ dữ liệu"  # 18 answers, under the minimum
+    # PDF §3.3: the same rows, with n and the interval.
+    pdf = tmp_path / "p.pdf"
+    pdf.write_bytes(content["report.pdf"])
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    section = text.split("3.3. Theo thủ tục hành chính")[1].split("3.4. Diễn biến theo tháng")[0]
+    counts = re.findall(r"\s(\d+)\s+(?:chưa đủ dữ liệu|\d+,\d %)", section)
+    assert sum(int(n) for n in counts) == counted
+    low, high = (f"{v * 100:.1f} %".replace(".", ",") for v in unknown_rate.ci95)
+    assert re.search(rf"Không rõ thủ tục\s+32\s+87,5 %\s+{low} – {high}", section)
+    # The dashboard page shows the same row.
+    login(factories.user("bcd@t01.vn", "committee"))
+    page = client.get("/agencies/T01").get_data(as_text=True)
+    assert re.search(r"Không rõ thủ tục</td>\s*<td class=\"num\">32</td>", page)

@@ -3,6 +3,7 @@ auditor with only sha256sum and standard-library Python."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -10,7 +11,9 @@ import zipfile
 import pytest
 from sqlalchemy import text
 
+from survey.evidence import pack as pack_module
 from survey.extensions import db
+from survey.models.types import utcnow
 from tests.evidence_helpers import cli_dates, members, populate, rewrite, scope_for, sealed_now
 
 EXPECTED = {
@@ -208,6 +211,30 @@ def test_a_later_pack_extends_an_earlier_one(runner, province, app, monkeypatch,
     result = runner.invoke(args=["verify-pack", second, "--previous", first])
     assert result.exit_code == 0, result.output
     assert "của gói trước" in result.output
+
+
+def test_packs_made_in_the_same_second_have_their_own_document_ids(
+    runner, province, app, monkeypatch, tmp_path
+):
+    """The Vietnamese and the English pack of one period, made at once: a
+    signed report must name exactly one pack."""
+    populate(province)
+    sealed_now(app, monkeypatch)
+    moment = utcnow().replace(microsecond=0)
+    monkeypatch.setattr(pack_module, "utcnow", lambda: moment)
+    scope = scope_for(province.root)
+    ids = []
+    for lang in ("vi", "en"):
+        path = str(tmp_path / f"{lang}.zip")
+        args = ["evidence-pack", "--agency", "T01", "--subtree", *cli_dates(scope), "--lang", lang]
+        assert runner.invoke(args=[*args, "--output", path]).exit_code == 0
+        content = members(path)
+        doc_id = json.loads(content["manifest.json"])["document_id"]
+        assert doc_id in content["VERIFY.txt"].decode()
+        ids.append(doc_id)
+    assert ids[0] != ids[1]
+    prefix = f"HLQR-T01-{scope.date_from:%Y%m%d}-{scope.date_to:%Y%m%d}-{moment:%Y%m%d%H%M%S}-"
+    assert all(re.fullmatch(re.escape(prefix) + "[0-9A-F]{6}", doc_id) for doc_id in ids)
 
 
 def test_bad_arguments_give_clear_messages(runner, province, tmp_path):

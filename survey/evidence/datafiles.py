@@ -170,9 +170,11 @@ def criteria_rows(figures: ReportFigures) -> list[list]:
 
 def procedure_rows(figures: ReportFigures) -> list[list]:
     rows = [PROCEDURE_HEADER]
-    for proc in figures.procedures:
+    for proc in figures.procedure_table():
         rate = proc.rate
-        rows.append([proc.code, proc.name, proc.responses, rate.n, rate.satisfied, *_rate_cells(rate)])
+        # Data files are Vietnamese in both languages; the label is the dashboard's.
+        name = proc.name if proc.known else UNKNOWN_PROCEDURE
+        rows.append([proc.code or "", name, proc.responses, rate.n, rate.satisfied, *_rate_cells(rate)])
     return rows
 
 
@@ -200,6 +202,7 @@ CRITERIA_HEADER = [
     "Cận trên",
     "Điểm TB",
 ]
+UNKNOWN_PROCEDURE = "Không rõ thủ tục"
 PROCEDURE_HEADER = [
     "Mã TTHC",
     "Tên thủ tục",

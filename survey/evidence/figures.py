@@ -24,10 +24,17 @@ COMMENT_SAMPLE = 20
 
 @dataclass(frozen=True)
 class ProcedureRow:
-    code: str
-    name: str
+    """One procedure's answers; code and name are None for the answers given
+    with no procedure (an agency QR, "Khác / Không rõ")."""
+
+    code: str | None
+    name: str | None
     responses: int
     rate: Rate
+
+    @property
+    def known(self) -> bool:
+        return self.code is not None
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,8 @@ class ReportFigures:
     summary: Summary
     previous: Summary
     target: float
-    procedures: list[ProcedureRow] = field(default_factory=list)
+    procedures: list[ProcedureRow] = field(default_factory=list)  # named procedures only
+    unknown_procedure: ProcedureRow | None = None
     months: list[MonthRow] = field(default_factory=list)
     channels: dict[str, int] = field(default_factory=dict)
     exclusions: dict[str, int] = field(default_factory=dict)
@@ -55,6 +63,11 @@ class ReportFigures:
     def status(self) -> str | None:
         return target_status(self.summary.rate.ci95, self.target)
 
+    def procedure_table(self) -> list[ProcedureRow]:
+        """Named procedures, then the answers with no procedure: the rows add
+        up to every answer of the period, as on the dashboard page."""
+        return self.procedures + ([self.unknown_procedure] if self.unknown_procedure else [])
+
 
 def gather(scope: EvidenceScope) -> ReportFigures:
     ids, period = scope.agency_ids, scope.period
@@ -66,7 +79,9 @@ def gather(scope: EvidenceScope) -> ReportFigures:
         agencies=len(ids),
     )
     conditions = scope_conditions(ids, period)
-    figures.procedures = by_procedure(conditions)
+    rows = by_procedure(conditions)
+    figures.procedures = [row for row in rows if row.known]
+    figures.unknown_procedure = next((row for row in rows if not row.known), None)
     figures.months = [MonthRow(start, summarise(ids, p)) for start, p in months(scope)]
     figures.channels = _grouped(Response.channel, conditions)
     figures.exclusions = exclusion_reasons(conditions)
@@ -88,7 +103,8 @@ def counted_condition():
 
 
 def by_procedure(conditions: list) -> list[ProcedureRow]:
-    """Counted responses and satisfied ones per procedure, the rule of summarise()."""
+    """Counted responses and satisfied ones per procedure, the rule of
+    summarise(); answers with no procedure make a row of their own (code None)."""
     counted = counted_condition()
     stmt = (
         select(
@@ -98,7 +114,7 @@ def by_procedure(conditions: list) -> list[ProcedureRow]:
             func.count(case((counted, 1))),
             func.count(case((and_(counted, Response.overall >= 4), 1))),
         )
-        .join(Procedure, Procedure.id == Response.procedure_id)
+        .outerjoin(Procedure, Procedure.id == Response.procedure_id)
         .where(*conditions)
         .group_by(Procedure.code, Procedure.name)
         .order_by(func.count(Response.id).desc(), Procedure.code)

@@ -10,6 +10,7 @@ Files are streamed to a temporary directory, then zipped; memory stays flat.
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import tempfile
 import zipfile
@@ -66,7 +67,11 @@ def build_pack(
 
 
 def document_id(scope: EvidenceScope, generated_at: datetime) -> str:
-    return f"HLQR-{scope.agency.code}-{scope.date_from:%Y%m%d}-{scope.date_to:%Y%m%d}-{generated_at:%Y%m%d%H%M%S}"
+    """HLQR-agency-from-to-generated time-suffix. The random suffix tells apart
+    packs made in the same second (the Vietnamese and the English pack of one
+    period, two users, CLI and web): a signed paper names exactly one pack."""
+    stamp = f"{scope.date_from:%Y%m%d}-{scope.date_to:%Y%m%d}-{generated_at:%Y%m%d%H%M%S}"
+    return f"HLQR-{scope.agency.code}-{stamp}-{secrets.token_hex(3).upper()}"
 
 
 def write_data(

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from survey.evidence.figures import ReportFigures
+from survey.evidence.figures import ProcedureRow, ReportFigures
 from survey.evidence.report.charts import trend_png
 from survey.evidence.report.document import FAMILY, ReportDocument
 from survey.evidence.report.text import (
@@ -235,12 +235,14 @@ def criteria_table(doc: ReportDocument, figures: ReportFigures) -> None:
 
 def procedure_table(doc: ReportDocument, figures: ReportFigures) -> None:
     doc.subheading(_("3.3. Theo thủ tục hành chính"))
-    rows = [[_("Mã TTHC"), _("Tên thủ tục"), "n", _("Tỷ lệ hài lòng"), _("KTC 95 %")]]
-    for p in figures.procedures[:PROCEDURE_ROWS]:
-        rows.append([p.code, p.name, num(p.rate.n), rate_text(p.rate), ci_text(p.rate)])
-    if len(rows) == 1:
+    shown = figures.procedures[:PROCEDURE_ROWS]
+    if figures.unknown_procedure is not None:
+        shown = [*shown, figures.unknown_procedure]
+    if not shown:
         doc.paragraph(_("Không có phiếu gắn với thủ tục cụ thể trong kỳ."), 9.5)
         return
+    rows = [[_("Mã TTHC"), _("Tên thủ tục"), "n", _("Tỷ lệ hài lòng"), _("KTC 95 %")]]
+    rows += [procedure_cells(p) for p in shown]
     doc.grid(rows, (20, 78, 14, 26, 32))
     if len(figures.procedures) > PROCEDURE_ROWS:
         doc.paragraph(
@@ -248,6 +250,12 @@ def procedure_table(doc: ReportDocument, figures: ReportFigures) -> None:
             8.5,
             muted=True,
         )
+
+
+def procedure_cells(p: ProcedureRow) -> list[str]:
+    # The dashboard's label for answers with no procedure, so page and report read alike.
+    name = p.name if p.known else _("Không rõ thủ tục")
+    return [p.code or "", name, num(p.rate.n), rate_text(p.rate), ci_text(p.rate)]
 
 
 def trend(doc: ReportDocument, figures: ReportFigures) -> None:

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from survey.evidence.figures import ReportFigures
 from survey.evidence.report.document import FAMILY, ReportDocument
-from survey.evidence.report.text import num
+from survey.evidence.report.text import num, utc_moment_text
 from survey.evidence.sections import followup_writers
 from survey.evidence.statement import IntegrityStatement
 from survey.i18n import format_datetime
@@ -117,7 +117,7 @@ def seal_table(doc: ReportDocument, statement: IntegrityStatement) -> None:
             [_("Niêm phong"), ""],
             [_("Số hiệu niêm phong"), f"#{seal['id']}"],
             [_("Số lá (bản ghi) được niêm phong"), num(seal["tree_size"])],
-            [_("Thời điểm niêm phong (UTC)"), seal["sealed_at"][:19].replace("T", " ")],
+            [_("Thời điểm niêm phong (UTC)"), utc_moment_text(seal["sealed_at"])],
             [_("Phiếu trong phạm vi báo cáo đã niêm phong"), num(statement.sealed)],
             [_("Phiếu trong phạm vi chưa niêm phong (mới gửi)"), num(statement.unsealed)],
         ],
