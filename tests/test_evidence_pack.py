@@ -246,3 +246,15 @@ def test_bad_arguments_give_clear_messages(runner, province, tmp_path):
     )
     assert bad_date.exit_code != 0 and "Ngày không hợp lệ" in bad_date.output
     assert not os.path.exists(out)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_command_refuses_a_date_outside_the_supported_years(runner, province, tmp_path, day):
+    """As the web form does: a clear message, and no pack started for a year the
+    report could not even compute its previous period for."""
+    path = tmp_path / "p.zip"
+    result = runner.invoke(
+        args=["evidence-pack", "--agency", "T01", "--from", day, "--to", "2026-01-31", "--output", str(path)]
+    )
+    assert result.exit_code == 2 and "Ngày ngoài khoảng cho phép" in result.output
+    assert not path.exists()

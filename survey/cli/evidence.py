@@ -3,6 +3,7 @@ from datetime import date
 
 import click
 
+from survey import periods
 from survey.agencies import get_by_code
 from survey.evidence.jobs import finish
 from survey.evidence.pack import build_pack
@@ -19,9 +20,13 @@ def _date(value: str | None, name: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(f"Ngày không hợp lệ: {value!r} (cần YYYY-MM-DD).", param_hint=name) from exc
+    if not periods.year_supported(day):
+        span = f"năm từ {periods.FIRST_YEAR} đến {periods.LAST_YEAR}"
+        raise click.BadParameter(f"Ngày ngoài khoảng cho phép: {value!r} ({span}).", param_hint=name)
+    return day
 
 
 @click.command("evidence-pack")
