@@ -280,3 +280,20 @@ def test_procedure_tables_add_up_to_the_counted_answers_as_on_the_page(
     login(factories.user("bcd@t01.vn", "committee"))
     page = client.get("/agencies/T01").get_data(as_text=True)
     assert re.search(r"Không rõ thủ tục</td>\s*<td class=\"num\">32</td>", page)
+
+
+def test_the_report_masks_phone_numbers_in_comments_and_keeps_sums(app, province, monkeypatch, tmp_path):
+    """The report's comments follow the rule of every page (survey/masking.py): a phone
+    number hidden, a sum of money kept; the raw data keeps the comment as sealed."""
+    populate(province)
+    comment = "Gọi 0912 345 678, đã phải nộp thêm 1.500.000 đồng"
+    factories.answer(province.point_a, overall=1, comment=comment)
+    sealed_now(app, monkeypatch)
+    content = members(build_pack(scope_for(province.root), str(tmp_path / "m.zip")).path)
+    pdf = tmp_path / "m.pdf"
+    pdf.write_bytes(content["report.pdf"])
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert "345 678" not in flat and "[đã ẩn số]" in flat and "1.500.000 đồng" in flat
+    raw = [data.decode("utf-8", "ignore") for name, data in content.items() if name.endswith(".csv")]
+    assert any(comment in text for text in raw)  # the sealed raw data, as received

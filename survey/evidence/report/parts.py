@@ -1,7 +1,5 @@
 """The report's second half: citizens' words, follow-up, integrity, ISO, sign-off."""
 
-import re
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -11,6 +9,7 @@ from survey.evidence.report.text import num, utc_moment_text
 from survey.evidence.sections import followup_writers
 from survey.evidence.statement import IntegrityStatement
 from survey.i18n import format_datetime
+from survey.masking import mask_numbers
 
 RATING_VI = {
     1: _l("Rất không hài lòng"),
@@ -19,8 +18,6 @@ RATING_VI = {
     4: _l("Hài lòng"),
     5: _l("Rất hài lòng"),
 }
-# Long digit runs look like phone or ID numbers: never printed in a report.
-DIGITS = re.compile(r"\d[\d .-]{7,}\d")
 
 ISO_CLAUSES = [
     ("9.1.2", _l("Theo dõi sự thỏa mãn của khách hàng"), _l("Mục 2 (phương pháp) và mục 3 (kết quả).")),
@@ -39,7 +36,8 @@ ISO_CLAUSES = [
 
 
 def mask(text: str) -> str:
-    return DIGITS.sub(_("[đã ẩn số]"), text)
+    """Phone and ID numbers never printed in a report: the same rule as every page (survey/masking.py)."""
+    return mask_numbers(text)
 
 
 def voices_section(doc: ReportDocument, figures: ReportFigures) -> None:
