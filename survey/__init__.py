@@ -32,6 +32,8 @@ class App(Flask):
 
 
 def create_app(overrides: dict | None = None) -> Flask:
+    from survey import input_guard
+
     app = App(
         __name__,
         template_folder=os.path.join(PROJECT_ROOT, "templates"),
@@ -41,6 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # A code is one path segment: "0%2F" must not be merged and redirected to
     # another code's page, it is simply not found.
     app.url_map.merge_slashes = False
+    input_guard.bound_integer_ids(app)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(load_config(app.instance_path))
     app.config.update(overrides or {})

@@ -35,23 +35,45 @@ class ImportReport:
         self.errors.append((line, reason))
 
 
+# No code, name or field of a catalogue holds these (a tab and line breaks are
+# whitespace, trimmed or refused by the column's own check); PostgreSQL refuses NUL.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class ImportFileError(ValueError):
     """The file itself cannot be read (encoding, header)."""
 
 
 def read_rows(data: bytes, columns: list[str]) -> list[tuple[int, dict]]:
+    """(line number, row) for every data row; a file that cannot be read whole
+    is an ImportFileError naming the line, and nothing of it is imported."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"Tệp không phải UTF-8 (byte {exc.start}).") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportFileError("Thiếu cột: " + ", ".join(missing) + ". Cần các cột: " + ",".join(columns))
-    # Line 1 is the header, so the first data row is line 2.
-    return [
-        (index + 2, {k: (v or "").strip() for k, v in row.items() if k}) for index, row in enumerate(reader)
-    ]
+    # strict: an unclosed quote is an error, not one field swallowing the rest of the line.
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    try:
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ImportFileError("Thiếu cột: " + ", ".join(missing) + ". Cần các cột: " + ",".join(columns))
+        rows = [(reader.line_num, _cells(row, reader.line_num)) for row in reader]
+    except csv.Error as exc:  # the reader stops on the line after the last one it read
+        raise ImportFileError(f"Dòng {reader.line_num + 1}: {_csv_problem(exc)}") from exc
+    return rows
+
+
+def _cells(row: dict, line: int) -> dict:
+    for column, value in row.items():
+        if column and value and CONTROL_CHARACTERS.search(value):
+            raise ImportFileError(f"Dòng {line}: cột {column} có ký tự điều khiển (không in được).")
+    return {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def _csv_problem(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return f"một ô dài quá {csv.field_size_limit():,} ký tự.".replace(",", ".")
+    return "tệp CSV hỏng (thường là dấu ngoặc kép không được đóng)."
 
 
 def import_agencies(data: bytes) -> ImportReport:

@@ -8,6 +8,23 @@ a body is a clear 400. The bearer-token API parses its own JSON.
 import re
 
 from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+BIGGEST_ID = 2**63 - 1  # PostgreSQL's bigint, SQLite's integer
+
+
+class DatabaseId(IntegerConverter):
+    """<int:...> in a URL: a number no table can hold (an id typed or guessed)
+    does not match, so it is the 404 page, not an OverflowError (a 500)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=BIGGEST_ID, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+def bound_integer_ids(app: Flask) -> None:
+    """Before any route is added: every <int:...> of the app takes DatabaseId."""
+    app.url_map.converters["int"] = DatabaseId
+
 
 _CONTROL = re.compile(r"[\x00-\x1f]")
 

@@ -3,6 +3,8 @@
 import csv
 import io
 
+import pytest
+
 from survey.extensions import db
 from survey.models import Agency, AgencyProcedure, Procedure, SurveyPoint, User
 
@@ -123,3 +125,22 @@ def test_create_user_head_requires_agency(runner):
     )
     assert result.exit_code != 0
     assert "--agency" in result.output
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "said"),
+    [
+        ("1.001194,Thủ tục " + "a" * 140_000 + ",Hộ tịch,", "Dòng 3: một ô dài quá 131.072 ký tự"),
+        ("1.001194,Tên\x07có\x1bđiều khiển,Hộ tịch,", "Dòng 3: cột name có ký tự điều khiển"),
+        ("1.001194,Tên\x00rỗng,Hộ tịch,", "Dòng 3: cột name có ký tự điều khiển"),
+        ('1.001194,"Tên chưa đóng ngoặc,Hộ tịch,\n', "dấu ngoặc kép"),
+    ],
+)
+def test_a_file_that_cannot_be_read_whole_imports_nothing_and_names_the_line(runner, tmp_path, bad_row, said):
+    """A cell too long for the CSV reader, a control character (PostgreSQL refuses NUL) or an
+    unclosed quote: the line and the reason, no traceback, and not even the good rows."""
+    text = "code,name,field,agency_code\n1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,\n" + bad_row + "\n"
+    result = runner.invoke(args=["import", "procedures", write(tmp_path, "p.csv", text)])
+    assert result.exit_code != 0 and said in result.output, result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not an uncaught error
+    assert db.session.scalar(db.select(db.func.count(Procedure.id))) == 0

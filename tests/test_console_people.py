@@ -150,3 +150,13 @@ def test_auditor_limited_to_a_period_sees_only_that_period_of_the_log(login, adm
     assert "Phường Đông Kinh" not in client.get("/admin/log").text
     assert "Phường Đông Kinh" not in client.get("/admin/log?from=2026-01-01").text
     assert "Phường Đông Kinh" not in client.get("/admin/log.csv").data.decode()
+
+
+def test_role_names_in_the_viewer_s_language(login, admin, province):
+    """Role names were plain strings, never extracted: Vietnamese on the English console."""
+    client = login(admin)
+    listing = client.get("/admin/users?lang=en").text
+    assert "System administrator" in listing and "Quản trị hệ thống" not in listing
+    form = client.get("/admin/users/new").text
+    assert "Auditor (read-only)" in form and "Kiểm tra viên" not in form
+    assert form.count('href="/posters/"') == 1  # the console's menu names each page once

@@ -46,6 +46,17 @@ def test_point_page_counts_answers_and_label_counter(login, head, province):
     assert "Quầy số 5" in client.get("/admin/survey-points?agency=T01-XA").text
 
 
+def test_a_counter_name_too_long_is_explained_not_dropped(login, head, province):
+    """It used to come back to the page as if saved, the typed name gone."""
+    client = login(head)
+    typed = "Quầy tiếp nhận và trả kết quả " * 6  # 180 characters
+    page = client.post(f"/admin/survey-points/{province.point_a.code}/counter", data={"counter": typed})
+    assert page.status_code == 422 and "Tên quầy tối đa 100 ký tự." in page.text
+    assert typed.strip() in page.text  # what was typed is kept to be shortened
+    db.session.refresh(province.point_a)
+    assert province.point_a.counter != typed.strip()
+
+
 def test_retire_with_replacement_sends_scanners_on(login, head, province):
     client = login(head)
     confirm = client.get(f"/admin/survey-points/{province.point_a.code}/retire")

@@ -110,3 +110,17 @@ def test_assign_and_unassign_a_procedure(login, admin, province):
 def test_scoped_head_cannot_import_the_provincial_catalogue(login, province):
     head = factories.user("head@xa.vn", "head", province.commune_a)
     assert login(head).get("/admin/procedures/import").status_code == 404
+
+
+def test_a_cell_too_long_to_read_is_explained_on_the_page(login, admin, province):
+    """The web import meets the same reader: the line and the reason, nothing written."""
+    page = upload(login(admin), "code,name,field,agency_code\n1.001194," + "a" * 140_000 + ",Hộ tịch,\n")
+    assert page.status_code == 422 and "Dòng 2: một ô dài quá 131.072 ký tự" in page.text
+    assert db.session.scalar(select(func.count()).select_from(Procedure)) == 2
+
+
+def test_an_id_too_big_for_any_table_is_not_found(login, admin, province):
+    client = login(admin)
+    for url in ("/admin/users/99999999999999999999", "/posters/jobs/9223372036854775808"):
+        assert client.get(url).status_code == 404, url
+    assert client.post("/admin/tokens/99999999999999999999/revoke").status_code == 404

@@ -79,12 +79,16 @@ class AssignProcedureForm(FlaskForm):
 class PointForm(FlaskForm):
     agency = SelectField(_l("Đơn vị"), validators=[DataRequired()])
     procedure = StringField(_l("Mã thủ tục (để trống: cả đơn vị)"), validators=[Optional(), Length(max=20)])
-    counter = StringField(_l("Quầy"), validators=[Optional(), Length(max=100)])
+    counter = StringField(
+        _l("Quầy"), validators=[Optional(), Length(max=100, message=_l("Tên quầy tối đa %(max)d ký tự."))]
+    )
     per_procedure = BooleanField(_l("Tạo một điểm cho mỗi thủ tục của đơn vị"))
 
 
 class CounterForm(FlaskForm):
-    counter = StringField(_l("Quầy"), validators=[Optional(), Length(max=100)])
+    counter = StringField(
+        _l("Quầy"), validators=[Optional(), Length(max=100, message=_l("Tên quầy tối đa %(max)d ký tự."))]
+    )
 
 
 class RetirePointForm(FlaskForm):

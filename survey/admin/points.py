@@ -126,6 +126,10 @@ def _scoped_point(code: str) -> SurveyPoint:
 @any_staff_role
 def survey_point(code: str):
     point = _scoped_point(code)
+    return _point_page(point, CounterForm(obj=point))
+
+
+def _point_page(point: SurveyPoint, form: CounterForm):
     n, last = point_admin.answer_counts([point.id]).get(point.id, (0, None))
     return render_template(
         "admin/point.html",
@@ -135,7 +139,7 @@ def survey_point(code: str):
         conversion=_conversions([point.id])[point.id],
         days=CONVERSION_DAYS,
         replacement=current_replacement(point) if point.is_retired else None,
-        form=CounterForm(obj=point),
+        form=form,
         public_url=public_url,
         can_manage=current_user.role in MANAGER_ROLES,
     )
@@ -146,10 +150,11 @@ def survey_point(code: str):
 def survey_point_counter(code: str):
     point = _scoped_point(code)
     form = CounterForm()
-    if form.validate_on_submit():
-        point_admin.set_counter(point, form.counter.data)
-        db.session.commit()
-        flash(_("Đã lưu tên quầy."))
+    if not form.validate_on_submit():  # the page again, with the message and what was typed
+        return _point_page(point, form), 422
+    point_admin.set_counter(point, form.counter.data)
+    db.session.commit()
+    flash(_("Đã lưu tên quầy."))
     return redirect(url_for("admin.survey_point", code=point.code))
 
 

@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -27,12 +28,12 @@ GRANTABLE = {
     ROLE_COMMITTEE: (ROLE_COMMITTEE, ROLE_HEAD, ROLE_STAFF, ROLE_AUDITOR),
     ROLE_HEAD: (ROLE_HEAD, ROLE_STAFF),
 }
-ROLE_NAMES = {
-    ROLE_ADMIN: "Quản trị hệ thống",
-    ROLE_COMMITTEE: "Ban chỉ đạo ISO tỉnh",
-    ROLE_HEAD: "Lãnh đạo / thư ký ISO đơn vị",
-    ROLE_STAFF: "Cán bộ đơn vị",
-    ROLE_AUDITOR: "Kiểm tra viên (chỉ xem)",
+ROLE_NAMES = {  # lazy: extracted for translation, read in the viewer's language
+    ROLE_ADMIN: _l("Quản trị hệ thống"),
+    ROLE_COMMITTEE: _l("Ban chỉ đạo ISO tỉnh"),
+    ROLE_HEAD: _l("Lãnh đạo / thư ký ISO đơn vị"),
+    ROLE_STAFF: _l("Cán bộ đơn vị"),
+    ROLE_AUDITOR: _l("Kiểm tra viên (chỉ xem)"),
 }
 FIELDS = ("email", "full_name", "role", "agency_id", "active")
 
@@ -52,7 +53,7 @@ def _managed_user(user_id: int) -> User:
 
 
 def _prepare(form: UserForm) -> UserForm:
-    form.role.choices = [(r, _(ROLE_NAMES[r])) for r in GRANTABLE[current_user.role]]
+    form.role.choices = [(r, str(ROLE_NAMES[r])) for r in GRANTABLE[current_user.role]]
     choices = agency_choices()
     form.agency.choices = ([("", _("(Toàn tỉnh)"))] if is_province_wide() else []) + choices
     return form
